@@ -1,0 +1,283 @@
+//! Amplifier outputs: what a spec sheet or a measurement says, and the limits that follow.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, check_positive};
+use crate::fit::{LimitFit, fit_limits};
+use crate::impedance::SourceImpedance;
+
+/// How far a figure can be trusted, from where it came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    /// A named reviewer's or lab's measurement.
+    High,
+    /// A maker's specification or a second-hand measurement.
+    Medium,
+    /// Research notes, approximate figures.
+    Low,
+    /// Stated somewhere, never checked.
+    Unverified,
+    /// Given by the user in their own device file: taken as measured.
+    User,
+}
+
+impl Confidence {
+    /// True for figures that should be flagged in a report.
+    pub fn is_weak(self) -> bool {
+        matches!(self, Confidence::Low | Confidence::Unverified)
+    }
+}
+
+/// One rated or measured operating point: the RMS voltage the output delivers into a load
+/// at its limit (a power rating P into Z is the point V = √(P·Z)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatingPoint {
+    /// The load, Ω; `None` for an open-circuit "maximum output voltage".
+    pub load_ohm: Option<f64>,
+    /// Voltage across the load at the limit, V rms.
+    pub voltage_vrms: f64,
+    /// How trustworthy the figure is.
+    pub confidence: Confidence,
+    /// Where the figure came from.
+    pub source: String,
+}
+
+impl RatingPoint {
+    /// A power rating "`power_w` into `load_ohm`".
+    pub fn from_power(load_ohm: f64, power_w: f64, confidence: Confidence, source: &str) -> Result<Self> {
+        check_positive("load_ohm", load_ohm, 1e6, "Ω")?;
+        check_positive("power_mw", power_w * 1000.0, 1e7, "mW")?;
+        Ok(Self { load_ohm: Some(load_ohm), voltage_vrms: (power_w * load_ohm).sqrt(), confidence, source: source.into() })
+    }
+
+    /// A voltage measured across `load_ohm` (or open circuit when `None`).
+    pub fn from_voltage(load_ohm: Option<f64>, voltage_vrms: f64, confidence: Confidence, source: &str) -> Result<Self> {
+        if let Some(z) = load_ohm {
+            check_positive("load_ohm", z, 1e6, "Ω")?;
+        }
+        check_positive("voltage_vrms", voltage_vrms, 1000.0, "V rms")?;
+        Ok(Self { load_ohm, voltage_vrms, confidence, source: source.into() })
+    }
+}
+
+/// A stated output current limit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentClaim {
+    /// The limit as an RMS sine current, A (a peak figure is divided by √2 before).
+    pub current_a: f64,
+    /// How trustworthy the figure is.
+    pub confidence: Confidence,
+    /// Where the figure came from.
+    pub source: String,
+}
+
+/// The kind of an output jack or terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputKind {
+    /// A single-ended headphone output.
+    SingleEnded,
+    /// A balanced (bridged) headphone output.
+    Balanced,
+    /// Loudspeaker terminals.
+    Speaker,
+    /// The source gave figures without saying which output.
+    Unspecified,
+}
+
+impl OutputKind {
+    /// Preference order when the user names no output and the load is a headphone:
+    /// single-ended before balanced, so the report describes the ordinary jack.
+    pub fn headphone_preference(self) -> u8 {
+        match self {
+            OutputKind::SingleEnded => 0,
+            OutputKind::Unspecified => 1,
+            OutputKind::Balanced => 2,
+            OutputKind::Speaker => 3,
+        }
+    }
+}
+
+/// Where the output's power comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Supply {
+    /// USB or another 5 V bus.
+    Bus {
+        /// Bus voltage, V.
+        voltage_v: f64,
+    },
+    /// A battery.
+    Battery {
+        /// Capacity, mAh, when known.
+        capacity_mah: Option<f64>,
+    },
+    /// Mains, directly or through an adapter.
+    Mains,
+    /// Anything else, as described by the source.
+    Other {
+        /// The description.
+        description: String,
+    },
+}
+
+/// Noise at the output.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Noise {
+    /// Output noise voltage, µV rms.
+    pub noise_uv: f64,
+    /// True when A-weighted, false when unweighted, `None` when the source did not say.
+    pub a_weighted: Option<bool>,
+}
+
+/// One output of an amplifier, as described by its sources.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AmpOutput {
+    /// Its name ("single-ended", "balanced", "speaker", …).
+    pub name: String,
+    /// What kind of output it is.
+    pub kind: OutputKind,
+    /// Rated or measured operating points.
+    pub ratings: Vec<RatingPoint>,
+    /// Stated current limits.
+    pub current_limits: Vec<CurrentClaim>,
+    /// Output impedance, when known.
+    pub output_impedance: Option<SourceImpedance>,
+    /// Output noise, when known.
+    pub noise: Option<Noise>,
+    /// Voltage gain, dB, when known.
+    pub gain_db: Option<f64>,
+    /// Power supply, when known.
+    pub supply: Option<Supply>,
+    /// When set, this output has no figures of its own and is the bridged form of the named
+    /// single-ended output: 2× its voltage swing and 2× its output impedance (an assumption
+    /// the report states).
+    pub bridged_from: Option<String>,
+    /// Notes from the sources the report should show (conflicts, conditions).
+    pub notes: Vec<String>,
+}
+
+impl AmpOutput {
+    /// An output with no figures yet.
+    pub fn new(name: &str, kind: OutputKind) -> Self {
+        Self {
+            name: name.into(),
+            kind,
+            ratings: vec![],
+            current_limits: vec![],
+            output_impedance: None,
+            noise: None,
+            gain_db: None,
+            supply: None,
+            bridged_from: None,
+            notes: vec![],
+        }
+    }
+
+    /// The output impedance at 1 kHz, Ω, when known.
+    pub fn output_impedance_ohm(&self) -> Option<f64> {
+        self.output_impedance.map(|z| z.nominal_ohm())
+    }
+
+    /// Fits the output's limits to its rating points.
+    pub fn fit(&self) -> LimitFit {
+        fit_limits(&self.ratings, &self.current_limits, self.output_impedance_ohm().unwrap_or(0.0))
+    }
+
+    /// The weakest confidence among the figures that decide the limits.
+    pub fn weakest_confidence(&self) -> Option<Confidence> {
+        self.ratings
+            .iter()
+            .map(|r| r.confidence)
+            .chain(self.current_limits.iter().map(|c| c.confidence))
+            .filter(|c| *c != Confidence::User)
+            .min_by_key(|c| std::cmp::Reverse(*c))
+    }
+
+    /// Builds the bridged form of `base`: each rating point's open-circuit voltage and the
+    /// output impedance doubled, the current limit unchanged, the gain +6.02 dB, and the
+    /// noise +3 dB (two uncorrelated halves).
+    pub fn bridged(&self, base: &AmpOutput) -> AmpOutput {
+        let fit = base.fit();
+        let mut out = AmpOutput::new(&self.name, self.kind);
+        let zo_base = base.output_impedance_ohm();
+        let src = format!("derived: bridged from the {} output (2× voltage, 2× output impedance)", base.name);
+        if let Some(v) = fit.open_circuit_voltage_vrms {
+            out.ratings.push(RatingPoint { load_ohm: None, voltage_vrms: 2.0 * v, confidence: base.weakest_confidence().unwrap_or(Confidence::Medium), source: src.clone() });
+        }
+        if let Some(i) = fit.current_limit_a {
+            out.current_limits.push(CurrentClaim { current_a: i, confidence: Confidence::Medium, source: src.clone() });
+        }
+        out.output_impedance = zo_base.map(|z| SourceImpedance::Resistive { ohm: 2.0 * z });
+        out.noise = base.noise.map(|n| Noise { noise_uv: n.noise_uv * std::f64::consts::SQRT_2, a_weighted: n.a_weighted });
+        out.gain_db = base.gain_db.map(|g| g + 20.0 * 2f64.log10());
+        out.supply = base.supply.clone();
+        out.notes = self.notes.clone();
+        out.notes.push(format!(
+            "assumption: no figures are known for the {} output; it is taken as the bridged {} output: 2× the voltage swing and 2× the output impedance",
+            self.name, base.name
+        ));
+        out
+    }
+}
+
+/// An amplifier with one or more outputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Amplifier {
+    /// "Brand Model".
+    pub name: String,
+    /// Its outputs.
+    pub outputs: Vec<AmpOutput>,
+}
+
+impl Amplifier {
+    /// The output to analyse: the named one, or the one that suits a headphone
+    /// (single-ended before balanced), or the speaker terminals for a loudspeaker.
+    /// Bridged outputs come back already derived from their base output.
+    pub fn select_output(&self, requested: Option<&str>, for_speaker: bool) -> Result<AmpOutput> {
+        if self.outputs.is_empty() {
+            return Err(Error::NoSuchOutput { amp: self.name.clone(), requested: requested.unwrap_or("(any)").into(), available: "none".into() });
+        }
+        let chosen = match requested {
+            Some(name) => self
+                .outputs
+                .iter()
+                .find(|o| o.name.eq_ignore_ascii_case(name))
+                .ok_or_else(|| Error::NoSuchOutput {
+                    amp: self.name.clone(),
+                    requested: name.into(),
+                    available: self.outputs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", "),
+                })?,
+            None => self
+                .outputs
+                .iter()
+                .min_by_key(|o| {
+                    let pref = if for_speaker {
+                        if o.kind == OutputKind::Speaker { 0 } else { 1 + o.kind.headphone_preference() }
+                    } else {
+                        o.kind.headphone_preference()
+                    };
+                    // Prefer outputs that have figures to ones that have none.
+                    let empty = o.ratings.is_empty() && o.current_limits.is_empty() && o.bridged_from.is_none();
+                    (pref, empty)
+                })
+                .expect("outputs is not empty"),
+        };
+        match &chosen.bridged_from {
+            Some(base_name) => {
+                let base = self
+                    .outputs
+                    .iter()
+                    .find(|o| o.name.eq_ignore_ascii_case(base_name) && o.bridged_from.is_none())
+                    .ok_or_else(|| Error::NoSuchOutput {
+                        amp: self.name.clone(),
+                        requested: base_name.clone(),
+                        available: self.outputs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", "),
+                    })?;
+                Ok(chosen.bridged(base))
+            }
+            None => Ok(chosen.clone()),
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Complex impedance: of loads (flat, a driver's resonance, a measured curve) and of
+//! amplifier outputs.
+
+use std::f64::consts::PI;
+
+use num_complex::Complex64;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, check_positive, check_range};
+
+/// A dynamic driver near its fundamental resonance, in free air: the Thiele-Small
+/// electrical equivalent Z(s) = Re + s·Le + Zmot(s), Zmot = 1/(1/Res + s·Cmes + 1/(s·Lces)),
+/// Res = Re·Qms/Qes, Cmes = Qes/(ωs·Re), Lces = Re/(ωs·Qes) (physics.md, "Thiele-Small
+/// free-air impedance"; Small, JAES 1972).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DriverResonance {
+    /// Voice-coil DC resistance Re, Ω.
+    pub re_ohm: f64,
+    /// Voice-coil inductance Le, H (0 when unknown).
+    pub le_h: f64,
+    /// Resonance frequency fs, Hz.
+    pub fs_hz: f64,
+    /// Mechanical Q, Qms.
+    pub qms: f64,
+    /// Electrical Q, Qes.
+    pub qes: f64,
+}
+
+impl DriverResonance {
+    /// Validates the parameters, naming the first one out of range.
+    pub fn new(re_ohm: f64, le_h: f64, fs_hz: f64, qms: f64, qes: f64) -> Result<Self> {
+        check_positive("re_ohm", re_ohm, 10_000.0, "Ω")?;
+        check_range("le_mh", le_h * 1000.0, 0.0, 100.0, "mH")?;
+        check_positive("fs_hz", fs_hz, 100_000.0, "Hz")?;
+        check_positive("qms", qms, 1000.0, "")?;
+        check_positive("qes", qes, 1000.0, "")?;
+        Ok(Self { re_ohm, le_h, fs_hz, qms, qes })
+    }
+
+    /// Res, the motional resistance at resonance, Ω.
+    pub fn res_ohm(&self) -> f64 {
+        self.re_ohm * self.qms / self.qes
+    }
+
+    /// Cmes, the capacitance that stands for the moving mass, F.
+    pub fn cmes_f(&self) -> f64 {
+        self.qes / (2.0 * PI * self.fs_hz * self.re_ohm)
+    }
+
+    /// Lces, the inductance that stands for the suspension compliance, H.
+    pub fn lces_h(&self) -> f64 {
+        self.re_ohm / (2.0 * PI * self.fs_hz * self.qes)
+    }
+
+    /// Z at `frequency_hz`.
+    pub fn at(&self, frequency_hz: f64) -> Complex64 {
+        let s = Complex64::new(0.0, 2.0 * PI * frequency_hz);
+        let y_mot = 1.0 / self.res_ohm() + s * self.cmes_f() + 1.0 / (s * self.lces_h());
+        self.re_ohm + s * self.le_h + 1.0 / y_mot
+    }
+}
+
+/// One point of a measured impedance curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    /// Frequency, Hz.
+    pub frequency_hz: f64,
+    /// |Z|, Ω.
+    pub magnitude_ohm: f64,
+    /// Phase, degrees (0 when the curve has no phase).
+    pub phase_deg: f64,
+}
+
+/// A measured impedance curve, as read from a .zma file or similar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasuredCurve {
+    points: Vec<CurvePoint>,
+    /// False when the source gave magnitude only; the phase is then reported as unknown
+    /// and the analysis treats the load as resistive at each frequency, and says so.
+    pub phase_known: bool,
+}
+
+/// Z at one frequency, with whether it came from outside the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImpedanceAt {
+    /// The complex impedance.
+    pub z: Complex64,
+    /// True when the frequency lies outside a measured curve and the nearest end point's
+    /// value was held.
+    pub held_at_edge: bool,
+}
+
+impl MeasuredCurve {
+    /// Builds a curve, checking that frequencies rise strictly and values are physical.
+    pub fn new(points: Vec<CurvePoint>, phase_known: bool) -> Result<Self> {
+        if points.len() < 2 {
+            return Err(Error::Curve(format!(
+                "{} point(s); a curve needs at least 2",
+                points.len()
+            )));
+        }
+        for (i, p) in points.iter().enumerate() {
+            if !(p.frequency_hz.is_finite() && p.frequency_hz > 0.0) {
+                return Err(Error::Curve(format!(
+                    "point {}: frequency {} Hz must be a number above 0",
+                    i + 1,
+                    p.frequency_hz
+                )));
+            }
+            if !(p.magnitude_ohm.is_finite() && p.magnitude_ohm > 0.0) {
+                return Err(Error::Curve(format!(
+                    "point {}: magnitude {} Ω must be a number above 0",
+                    i + 1,
+                    p.magnitude_ohm
+                )));
+            }
+            if !(p.phase_deg.is_finite() && p.phase_deg.abs() <= 90.0) {
+                return Err(Error::Curve(format!(
+                    "point {}: phase {}° must lie within ±90° for a passive load",
+                    i + 1,
+                    p.phase_deg
+                )));
+            }
+            if i > 0 && p.frequency_hz <= points[i - 1].frequency_hz {
+                return Err(Error::Curve(format!(
+                    "point {}: frequency {} Hz does not rise above the previous {} Hz",
+                    i + 1,
+                    p.frequency_hz,
+                    points[i - 1].frequency_hz
+                )));
+            }
+        }
+        Ok(Self { points, phase_known })
+    }
+
+    /// The points as given.
+    pub fn points(&self) -> &[CurvePoint] {
+        &self.points
+    }
+
+    /// Lowest and highest frequency of the data, Hz.
+    pub fn range_hz(&self) -> (f64, f64) {
+        (self.points[0].frequency_hz, self.points[self.points.len() - 1].frequency_hz)
+    }
+
+    /// Z at `frequency_hz`: magnitude interpolated on log |Z| over log f, phase linearly
+    /// over log f. Outside the data the end point is held and flagged.
+    pub fn at(&self, frequency_hz: f64) -> ImpedanceAt {
+        let pts = &self.points;
+        let to_z = |mag: f64, ph: f64| Complex64::from_polar(mag, ph.to_radians());
+        let (lo, hi) = self.range_hz();
+        if frequency_hz <= lo || frequency_hz >= hi {
+            let p = if frequency_hz <= lo { pts[0] } else { pts[pts.len() - 1] };
+            let outside = frequency_hz < lo || frequency_hz > hi;
+            return ImpedanceAt { z: to_z(p.magnitude_ohm, p.phase_deg), held_at_edge: outside };
+        }
+        let j = pts.partition_point(|p| p.frequency_hz <= frequency_hz);
+        let (a, b) = (pts[j - 1], pts[j]);
+        let t = (frequency_hz / a.frequency_hz).ln() / (b.frequency_hz / a.frequency_hz).ln();
+        let mag = (a.magnitude_ohm.ln() * (1.0 - t) + b.magnitude_ohm.ln() * t).exp();
+        let ph = a.phase_deg * (1.0 - t) + b.phase_deg * t;
+        ImpedanceAt { z: to_z(mag, ph), held_at_edge: false }
+    }
+}
+
+/// How a load's impedance varies with frequency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "kebab-case")]
+pub enum ImpedanceModel {
+    /// The same resistance at every frequency: what a spec sheet's nominal figure says
+    /// when nothing else is known.
+    Flat {
+        /// The resistance, Ω.
+        ohm: f64,
+    },
+    /// A dynamic driver's fundamental resonance.
+    Resonance(DriverResonance),
+    /// A measured curve.
+    Measured(MeasuredCurve),
+}
+
+impl ImpedanceModel {
+    /// Z at `frequency_hz`.
+    pub fn at(&self, frequency_hz: f64) -> ImpedanceAt {
+        match self {
+            ImpedanceModel::Flat { ohm } => {
+                ImpedanceAt { z: Complex64::new(*ohm, 0.0), held_at_edge: false }
+            }
+            ImpedanceModel::Resonance(r) => ImpedanceAt { z: r.at(frequency_hz), held_at_edge: false },
+            ImpedanceModel::Measured(c) => c.at(frequency_hz),
+        }
+    }
+
+    /// Whether the phase of this model is known (false for magnitude-only measurements).
+    pub fn phase_known(&self) -> bool {
+        match self {
+            ImpedanceModel::Measured(c) => c.phase_known,
+            _ => true,
+        }
+    }
+
+    /// A short description for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            ImpedanceModel::Flat { ohm } => format!("flat {} Ω (no curve known)", crate::units::fmt_sig(*ohm)),
+            ImpedanceModel::Resonance(r) => format!(
+                "driver resonance model (Re {} Ω, fs {} Hz, Qms {}, Qes {})",
+                r.re_ohm, r.fs_hz, r.qms, r.qes
+            ),
+            ImpedanceModel::Measured(c) => {
+                let (lo, hi) = c.range_hz();
+                format!(
+                    "measured curve, {} points, {}–{} Hz{}",
+                    c.points.len(),
+                    crate::units::fmt_sig(lo),
+                    crate::units::fmt_sig(hi),
+                    if c.phase_known { "" } else { ", magnitude only" }
+                )
+            }
+        }
+    }
+}
+
+/// An amplifier's output (source) impedance. Resistive for now; the enum leaves room for a
+/// frequency-dependent one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "kebab-case")]
+pub enum SourceImpedance {
+    /// A plain resistance, Ω.
+    Resistive {
+        /// The resistance, Ω.
+        ohm: f64,
+    },
+}
+
+impl SourceImpedance {
+    /// Z at `frequency_hz`.
+    pub fn at(&self, _frequency_hz: f64) -> Complex64 {
+        match self {
+            SourceImpedance::Resistive { ohm } => Complex64::new(*ohm, 0.0),
+        }
+    }
+
+    /// The figure a damping factor is computed against (the resistance at 1 kHz).
+    pub fn nominal_ohm(&self) -> f64 {
+        self.at(1000.0).norm()
+    }
+}

@@ -1,0 +1,27 @@
+//! The physics of ampmatch.
+//!
+//! An amplifier output is an open-circuit voltage limit, a current limit and an output
+//! impedance; a load is an impedance (possibly a curve) with a sensitivity. Everything the
+//! report says — required voltage, maximum SPL, response deviation, hiss, safety — is
+//! computed from that one model in [`analysis::analyze`]. Formulas follow
+//! `shared/docs/physics.md` of the project; each function names the relation it uses.
+//!
+//! This crate does no I/O and no printing.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod amplifier;
+pub mod analysis;
+pub mod error;
+pub mod fit;
+pub mod impedance;
+pub mod load;
+pub mod sensitivity;
+pub mod units;
+
+pub use amplifier::{AmpOutput, Amplifier, Confidence, OutputKind, RatingPoint, Supply};
+pub use analysis::{Finding, Report, Settings, Severity, Target, Verdict, analyze};
+pub use error::{Error, Result};
+pub use impedance::{ImpedanceModel, MeasuredCurve, SourceImpedance};
+pub use load::{HeadphoneForm, Load, LoadKind};
+pub use sensitivity::{Sensitivity, SensitivityUnit};
