@@ -1,1 +1,18 @@
+//! Device files, measurement imports, the built-in catalog and name search.
+//!
+//! Devices are TOML files (see `docs/devices.md`). The catalog under `data/` is embedded in
+//! the binary at build time; user files are read from disk. Every error names the file,
+//! the line, the field, the value and what is allowed.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod catalog;
+mod device;
+mod error;
+mod slug;
+pub mod zma;
+
+pub use catalog::{Catalog, Entry, Match};
+pub use device::{AmpDevice, Device, DeviceKind, LoadDevice, Meta, parse_device, read_device_file};
+pub use error::{Error, Result};
+pub use slug::slug;

@@ -45,19 +45,39 @@ pub struct RatingPoint {
 
 impl RatingPoint {
     /// A power rating "`power_w` into `load_ohm`".
-    pub fn from_power(load_ohm: f64, power_w: f64, confidence: Confidence, source: &str) -> Result<Self> {
+    pub fn from_power(
+        load_ohm: f64,
+        power_w: f64,
+        confidence: Confidence,
+        source: &str,
+    ) -> Result<Self> {
         check_positive("load_ohm", load_ohm, 1e6, "Ω")?;
         check_positive("power_mw", power_w * 1000.0, 1e7, "mW")?;
-        Ok(Self { load_ohm: Some(load_ohm), voltage_vrms: (power_w * load_ohm).sqrt(), confidence, source: source.into() })
+        Ok(Self {
+            load_ohm: Some(load_ohm),
+            voltage_vrms: (power_w * load_ohm).sqrt(),
+            confidence,
+            source: source.into(),
+        })
     }
 
     /// A voltage measured across `load_ohm` (or open circuit when `None`).
-    pub fn from_voltage(load_ohm: Option<f64>, voltage_vrms: f64, confidence: Confidence, source: &str) -> Result<Self> {
+    pub fn from_voltage(
+        load_ohm: Option<f64>,
+        voltage_vrms: f64,
+        confidence: Confidence,
+        source: &str,
+    ) -> Result<Self> {
         if let Some(z) = load_ohm {
             check_positive("load_ohm", z, 1e6, "Ω")?;
         }
         check_positive("voltage_vrms", voltage_vrms, 1000.0, "V rms")?;
-        Ok(Self { load_ohm, voltage_vrms, confidence, source: source.into() })
+        Ok(Self {
+            load_ohm,
+            voltage_vrms,
+            confidence,
+            source: source.into(),
+        })
     }
 }
 
@@ -182,7 +202,11 @@ impl AmpOutput {
 
     /// Fits the output's limits to its rating points.
     pub fn fit(&self) -> LimitFit {
-        fit_limits(&self.ratings, &self.current_limits, self.output_impedance_ohm().unwrap_or(0.0))
+        fit_limits(
+            &self.ratings,
+            &self.current_limits,
+            self.output_impedance_ohm().unwrap_or(0.0),
+        )
     }
 
     /// The weakest confidence among the figures that decide the limits.
@@ -202,15 +226,30 @@ impl AmpOutput {
         let fit = base.fit();
         let mut out = AmpOutput::new(&self.name, self.kind);
         let zo_base = base.output_impedance_ohm();
-        let src = format!("derived: bridged from the {} output (2× voltage, 2× output impedance)", base.name);
+        let src = format!(
+            "derived: bridged from the {} output (2× voltage, 2× output impedance)",
+            base.name
+        );
         if let Some(v) = fit.open_circuit_voltage_vrms {
-            out.ratings.push(RatingPoint { load_ohm: None, voltage_vrms: 2.0 * v, confidence: base.weakest_confidence().unwrap_or(Confidence::Medium), source: src.clone() });
+            out.ratings.push(RatingPoint {
+                load_ohm: None,
+                voltage_vrms: 2.0 * v,
+                confidence: base.weakest_confidence().unwrap_or(Confidence::Medium),
+                source: src.clone(),
+            });
         }
         if let Some(i) = fit.current_limit_a {
-            out.current_limits.push(CurrentClaim { current_a: i, confidence: Confidence::Medium, source: src.clone() });
+            out.current_limits.push(CurrentClaim {
+                current_a: i,
+                confidence: Confidence::Medium,
+                source: src.clone(),
+            });
         }
         out.output_impedance = zo_base.map(|z| SourceImpedance::Resistive { ohm: 2.0 * z });
-        out.noise = base.noise.map(|n| Noise { noise_uv: n.noise_uv * std::f64::consts::SQRT_2, a_weighted: n.a_weighted });
+        out.noise = base.noise.map(|n| Noise {
+            noise_uv: n.noise_uv * std::f64::consts::SQRT_2,
+            a_weighted: n.a_weighted,
+        });
         out.gain_db = base.gain_db.map(|g| g + 20.0 * 2f64.log10());
         out.supply = base.supply.clone();
         out.notes = self.notes.clone();
@@ -237,7 +276,11 @@ impl Amplifier {
     /// Bridged outputs come back already derived from their base output.
     pub fn select_output(&self, requested: Option<&str>, for_speaker: bool) -> Result<AmpOutput> {
         if self.outputs.is_empty() {
-            return Err(Error::NoSuchOutput { amp: self.name.clone(), requested: requested.unwrap_or("(any)").into(), available: "none".into() });
+            return Err(Error::NoSuchOutput {
+                amp: self.name.clone(),
+                requested: requested.unwrap_or("(any)").into(),
+                available: "none".into(),
+            });
         }
         let chosen = match requested {
             Some(name) => self
@@ -247,19 +290,30 @@ impl Amplifier {
                 .ok_or_else(|| Error::NoSuchOutput {
                     amp: self.name.clone(),
                     requested: name.into(),
-                    available: self.outputs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", "),
+                    available: self
+                        .outputs
+                        .iter()
+                        .map(|o| o.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 })?,
             None => self
                 .outputs
                 .iter()
                 .min_by_key(|o| {
                     let pref = if for_speaker {
-                        if o.kind == OutputKind::Speaker { 0 } else { 1 + o.kind.headphone_preference() }
+                        if o.kind == OutputKind::Speaker {
+                            0
+                        } else {
+                            1 + o.kind.headphone_preference()
+                        }
                     } else {
                         o.kind.headphone_preference()
                     };
                     // Prefer outputs that have figures to ones that have none.
-                    let empty = o.ratings.is_empty() && o.current_limits.is_empty() && o.bridged_from.is_none();
+                    let empty = o.ratings.is_empty()
+                        && o.current_limits.is_empty()
+                        && o.bridged_from.is_none();
                     (pref, empty)
                 })
                 .expect("outputs is not empty"),
@@ -273,7 +327,12 @@ impl Amplifier {
                     .ok_or_else(|| Error::NoSuchOutput {
                         amp: self.name.clone(),
                         requested: base_name.clone(),
-                        available: self.outputs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", "),
+                        available: self
+                            .outputs
+                            .iter()
+                            .map(|o| o.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     })?;
                 Ok(chosen.bridged(base))
             }

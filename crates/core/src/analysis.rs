@@ -44,7 +44,10 @@ impl Target {
     pub fn peak_spl_db(&self) -> f64 {
         match *self {
             Target::Peak { spl_db } => spl_db,
-            Target::AverageWithCrest { average_spl_db, crest_factor_db } => average_spl_db + crest_factor_db,
+            Target::AverageWithCrest {
+                average_spl_db,
+                crest_factor_db,
+            } => average_spl_db + crest_factor_db,
         }
     }
 }
@@ -264,7 +267,11 @@ pub fn frequency_grid(per_octave: u32) -> Vec<f64> {
     let k_lo = (n * (20.0f64 / 1000.0).log2()).ceil() as i32;
     let k_hi = (n * (20_000.0f64 / 1000.0).log2()).floor() as i32;
     let mut f = vec![20.0];
-    f.extend((k_lo..=k_hi).map(|k| 1000.0 * 2f64.powf(k as f64 / n)).filter(|&x| x > 20.0 + 1e-9 && x < 20_000.0 - 1e-9));
+    f.extend(
+        (k_lo..=k_hi)
+            .map(|k| 1000.0 * 2f64.powf(k as f64 / n))
+            .filter(|&x| x > 20.0 + 1e-9 && x < 20_000.0 - 1e-9),
+    );
     f.push(20_000.0);
     f
 }
@@ -273,12 +280,22 @@ struct Findings(Vec<Finding>);
 
 impl Findings {
     fn add(&mut self, severity: Severity, rule: &'static str, message: String) {
-        self.0.push(Finding { severity, rule, message });
+        self.0.push(Finding {
+            severity,
+            rule,
+            message,
+        });
     }
 }
 
 /// Analyses `output` of amplifier `amp_name` driving `load` at `target`.
-pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, settings: &Settings) -> Report {
+pub fn analyze(
+    amp_name: &str,
+    output: &AmpOutput,
+    load: &Load,
+    target: Target,
+    settings: &Settings,
+) -> Report {
     let mut f = Findings(Vec::new());
     let target_spl = target.peak_spl_db();
     let z_nom = load.effective_nominal_ohm();
@@ -342,7 +359,9 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
 
     // Limits.
     let fit = output.fit();
-    let gain_limited = output.gain_db.map(|g| settings.source_full_scale_vrms * undb20(g));
+    let gain_limited = output
+        .gain_db
+        .map(|g| settings.source_full_scale_vrms * undb20(g));
     let v_oc_fit = fit.open_circuit_voltage_vrms;
     let v_oc = match (v_oc_fit, gain_limited) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -357,8 +376,17 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
             .points
             .iter()
             .map(|p| match p.load_ohm {
-                Some(z) => format!("{} V into {} Ω ({:+.1} %)", fmt_sig(p.given_voltage_vrms), fmt_sig(z), p.residual_pct),
-                None => format!("{} V open circuit ({:+.1} %)", fmt_sig(p.given_voltage_vrms), p.residual_pct),
+                Some(z) => format!(
+                    "{} V into {} Ω ({:+.1} %)",
+                    fmt_sig(p.given_voltage_vrms),
+                    fmt_sig(z),
+                    p.residual_pct
+                ),
+                None => format!(
+                    "{} V open circuit ({:+.1} %)",
+                    fmt_sig(p.given_voltage_vrms),
+                    p.residual_pct
+                ),
             })
             .collect();
         f.add(
@@ -367,9 +395,16 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
             format!(
                 "limits fitted by least squares to {}: open-circuit {}{} V, current limit {}",
                 pts.join(", "),
-                if fit.open_circuit_is_lower_bound { "≥ " } else { "" },
+                if fit.open_circuit_is_lower_bound {
+                    "≥ "
+                } else {
+                    ""
+                },
                 v_oc_fit.map_or("unknown".into(), fmt_sig),
-                i_max.map_or("not reached at any rated load".into(), |i| format!("{} mA", fmt_sig(i * 1000.0)))
+                i_max.map_or("not reached at any rated load".into(), |i| format!(
+                    "{} mA",
+                    fmt_sig(i * 1000.0)
+                ))
             ),
         );
     }
@@ -395,7 +430,12 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
     }
 
     // Maximum at the nominal impedance.
-    let mut max = Max { open_circuit_voltage_vrms: v_oc_fit, current_limit_a: i_max, gain_limited_voltage_vrms: gain_limited, ..Max::default() };
+    let mut max = Max {
+        open_circuit_voltage_vrms: v_oc_fit,
+        current_limit_a: i_max,
+        gain_limited_voltage_vrms: gain_limited,
+        ..Max::default()
+    };
     let mut limited_by = None;
     if let (Some(v), Some(z)) = (v_oc, z_nom) {
         let vl = load_voltage(v, i_max, z, zo_or_zero);
@@ -403,9 +443,17 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
         max.current_a = Some(vl / z);
         max.power_w = Some(vl * vl / z);
         max.spl_db = s_v.map(|sv| sv + db20(vl));
-        limited_by = Some(if i_max.is_some_and(|i| i * (z + zo_or_zero) < v) { Limit::Current } else { Limit::Voltage });
+        limited_by = Some(if i_max.is_some_and(|i| i * (z + zo_or_zero) < v) {
+            Limit::Current
+        } else {
+            Limit::Voltage
+        });
         if i_max.is_none() && !fit.points.is_empty() {
-            let lowest = fit.points.iter().filter_map(|p| p.load_ohm).fold(f64::INFINITY, f64::min);
+            let lowest = fit
+                .points
+                .iter()
+                .filter_map(|p| p.load_ohm)
+                .fold(f64::INFINITY, f64::min);
             if z < lowest {
                 f.add(
                     Severity::Info,
@@ -434,7 +482,11 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
         // Without phase a magnitude is taken as resistive at that frequency.
         let z_at = |fr: f64| {
             let at = m.at(fr);
-            let z = if phase_known { at.z } else { num_complex::Complex64::new(at.z.norm(), 0.0) };
+            let z = if phase_known {
+                at.z
+            } else {
+                num_complex::Complex64::new(at.z.norm(), 0.0)
+            };
             (z, at.held_at_edge)
         };
         let level = |fr: f64| {
@@ -459,7 +511,13 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
                 }
                 _ => None,
             };
-            curve.push(CurvePoint { frequency_hz: fr, impedance_ohm: z.norm(), phase_deg: phase_known.then(|| z.arg().to_degrees()), deviation_db: deviation, max_spl_db: max_spl });
+            curve.push(CurvePoint {
+                frequency_hz: fr,
+                impedance_ohm: z.norm(),
+                phase_deg: phase_known.then(|| z.arg().to_degrees()),
+                deviation_db: deviation,
+                max_spl_db: max_spl,
+            });
         }
         if held && let ImpedanceModel::Measured(c) = m {
             let (lo, hi) = c.range_hz();
@@ -471,7 +529,12 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
     }
     let min_impedance = z_min.is_finite().then_some(z_min);
     let deviation_spread = if curve.iter().all(|p| p.deviation_db.is_some()) && !curve.is_empty() {
-        let (lo, hi) = curve.iter().filter_map(|p| p.deviation_db).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), d| (a.min(d), b.max(d)));
+        let (lo, hi) = curve
+            .iter()
+            .filter_map(|p| p.deviation_db)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), d| {
+                (a.min(d), b.max(d))
+            });
         Some(hi - lo)
     } else {
         None
@@ -486,7 +549,14 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
     if let (Some(z), Some(o)) = (z_nom, zo)
         && o == 0.0
     {
-        f.add(Severity::Info, "damping-factor", format!("output impedance 0 Ω: damping factor unbounded for {} Ω", fmt_sig(z)));
+        f.add(
+            Severity::Info,
+            "damping-factor",
+            format!(
+                "output impedance 0 Ω: damping factor unbounded for {} Ω",
+                fmt_sig(z)
+            ),
+        );
     }
     let eighth = min_impedance.map(|zm| zm / 8.0);
     if let (Some(lim), Some(o)) = (eighth, zo) {
@@ -502,7 +572,13 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
         if d > settings.deviation_limit_db {
             f.add(Severity::Warning, "response-deviation", format!("the output impedance shifts the response by {d:.2} dB across 20 Hz–20 kHz (above {} dB)", fmt_sig(settings.deviation_limit_db)));
         } else {
-            f.add(Severity::Info, "response-deviation", format!("the output impedance shifts the response by {d:.2} dB across 20 Hz–20 kHz"));
+            f.add(
+                Severity::Info,
+                "response-deviation",
+                format!(
+                    "the output impedance shifts the response by {d:.2} dB across 20 Hz–20 kHz"
+                ),
+            );
         }
     }
 
@@ -524,7 +600,11 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
                 f.add(Severity::Info, "hiss", format!("output noise {} µV ({weighting}) makes {spl:.1} dB SPL of hiss, below the {} dB SPL threshold", fmt_sig(n.noise_uv), fmt_sig(settings.hiss_threshold_db_spl)));
             }
         }
-        (None, _) => f.add(Severity::Info, "missing-noise", "the output noise is unknown: hiss cannot be judged".into()),
+        (None, _) => f.add(
+            Severity::Info,
+            "missing-noise",
+            "the output noise is unknown: hiss cannot be judged".into(),
+        ),
         _ => {}
     }
     let dynamic_range = match (max.spl_db, noise_spl) {
@@ -538,7 +618,10 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
         (Some(vg), Some(vr), Some(z)) => {
             let full = load_voltage(vg, None, z, zo_or_zero);
             let att = db20(vr / full);
-            volume = Some(Volume { source_full_scale_vrms: settings.source_full_scale_vrms, attenuation_db: att });
+            volume = Some(Volume {
+                source_full_scale_vrms: settings.source_full_scale_vrms,
+                attenuation_db: att,
+            });
             if load.is_iem() && att < -settings.knob_bottom_attenuation_db {
                 f.add(
                     Severity::Warning,
@@ -547,7 +630,11 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
                 );
             }
         }
-        (None, _, _) => f.add(Severity::Info, "missing-gain", "the gain is unknown: the volume setting cannot be estimated".into()),
+        (None, _, _) => f.add(
+            Severity::Info,
+            "missing-gain",
+            "the gain is unknown: the volume setting cannot be estimated".into(),
+        ),
         _ => {}
     }
 
@@ -560,7 +647,9 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
         }
     }
     if let (Some(m), Some(r)) = (max.spl_db, readings) {
-        let worst = r.alternative_db_per_v.map_or(m, |alt| m.max(alt - r.db_per_v + m));
+        let worst = r
+            .alternative_db_per_v
+            .map_or(m, |alt| m.max(alt - r.db_per_v + m));
         if worst > settings.pain_threshold_db_spl {
             unsafe_ = true;
             f.add(
@@ -584,7 +673,14 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
         } else if h < settings.marginal_headroom_db {
             f.add(Severity::Warning, "low-headroom", format!("maximum {m:.1} dB SPL leaves only {h:.1} dB above the {} dB target ({lim}-limited)", fmt_sig(target_spl)));
         } else {
-            f.add(Severity::Info, "headroom", format!("maximum {m:.1} dB SPL leaves {h:.1} dB above the {} dB target ({lim}-limited)", fmt_sig(target_spl)));
+            f.add(
+                Severity::Info,
+                "headroom",
+                format!(
+                    "maximum {m:.1} dB SPL leaves {h:.1} dB above the {} dB target ({lim}-limited)",
+                    fmt_sig(target_spl)
+                ),
+            );
         }
     }
 
@@ -595,7 +691,13 @@ pub fn analyze(amp_name: &str, output: &AmpOutput, load: &Load, target: Target, 
         match headroom {
             None => Verdict::Unknown,
             Some(h) if h < 0.0 => Verdict::Insufficient,
-            Some(h) if h < settings.marginal_headroom_db || deviation_spread.is_some_and(|d| d > settings.deviation_limit_db) || hiss => Verdict::Marginal,
+            Some(h)
+                if h < settings.marginal_headroom_db
+                    || deviation_spread.is_some_and(|d| d > settings.deviation_limit_db)
+                    || hiss =>
+            {
+                Verdict::Marginal
+            }
             Some(_) => Verdict::Good,
         }
     };

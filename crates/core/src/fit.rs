@@ -111,13 +111,22 @@ pub fn fit_limits(points: &[RatingPoint], claims: &[CurrentClaim], z_out_ohm: f6
     });
     // Open-circuit points can only sit on the voltage limit.
     let n_loaded = sorted.iter().filter(|p| p.load_ohm.is_some()).count();
-    let claim_ln_i = || claims.iter().map(|c| (c.current_a.ln(), weight(c.confidence)));
+    let claim_ln_i = || {
+        claims
+            .iter()
+            .map(|c| (c.current_a.ln(), weight(c.confidence)))
+    };
 
     let evaluate = |k: usize| {
         let ln_i = weighted_mean(
             sorted[..k]
                 .iter()
-                .map(|p| ((p.voltage_vrms / p.load_ohm.unwrap()).ln(), weight(p.confidence)))
+                .map(|p| {
+                    (
+                        (p.voltage_vrms / p.load_ohm.unwrap()).ln(),
+                        weight(p.confidence),
+                    )
+                })
                 .chain(claim_ln_i()),
         );
         let ln_v = weighted_mean(sorted[k..].iter().map(|p| {
@@ -186,8 +195,11 @@ pub fn fit_limits(points: &[RatingPoint], claims: &[CurrentClaim], z_out_ohm: f6
             }
         })
         .collect();
-    let rms_residual_pct =
-        if fitted.is_empty() { 0.0 } else { 100.0 * (sq / fitted.len() as f64).sqrt() };
+    let rms_residual_pct = if fitted.is_empty() {
+        0.0
+    } else {
+        100.0 * (sq / fitted.len() as f64).sqrt()
+    };
     LimitFit {
         open_circuit_voltage_vrms: v_oc,
         open_circuit_is_lower_bound: lower_bound,

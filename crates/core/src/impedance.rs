@@ -34,7 +34,13 @@ impl DriverResonance {
         check_positive("fs_hz", fs_hz, 100_000.0, "Hz")?;
         check_positive("qms", qms, 1000.0, "")?;
         check_positive("qes", qes, 1000.0, "")?;
-        Ok(Self { re_ohm, le_h, fs_hz, qms, qes })
+        Ok(Self {
+            re_ohm,
+            le_h,
+            fs_hz,
+            qms,
+            qes,
+        })
     }
 
     /// Res, the motional resistance at resonance, Ω.
@@ -130,7 +136,10 @@ impl MeasuredCurve {
                 )));
             }
         }
-        Ok(Self { points, phase_known })
+        Ok(Self {
+            points,
+            phase_known,
+        })
     }
 
     /// The points as given.
@@ -140,7 +149,10 @@ impl MeasuredCurve {
 
     /// Lowest and highest frequency of the data, Hz.
     pub fn range_hz(&self) -> (f64, f64) {
-        (self.points[0].frequency_hz, self.points[self.points.len() - 1].frequency_hz)
+        (
+            self.points[0].frequency_hz,
+            self.points[self.points.len() - 1].frequency_hz,
+        )
     }
 
     /// Z at `frequency_hz`: magnitude interpolated on log |Z| over log f, phase linearly
@@ -150,16 +162,26 @@ impl MeasuredCurve {
         let to_z = |mag: f64, ph: f64| Complex64::from_polar(mag, ph.to_radians());
         let (lo, hi) = self.range_hz();
         if frequency_hz <= lo || frequency_hz >= hi {
-            let p = if frequency_hz <= lo { pts[0] } else { pts[pts.len() - 1] };
+            let p = if frequency_hz <= lo {
+                pts[0]
+            } else {
+                pts[pts.len() - 1]
+            };
             let outside = frequency_hz < lo || frequency_hz > hi;
-            return ImpedanceAt { z: to_z(p.magnitude_ohm, p.phase_deg), held_at_edge: outside };
+            return ImpedanceAt {
+                z: to_z(p.magnitude_ohm, p.phase_deg),
+                held_at_edge: outside,
+            };
         }
         let j = pts.partition_point(|p| p.frequency_hz <= frequency_hz);
         let (a, b) = (pts[j - 1], pts[j]);
         let t = (frequency_hz / a.frequency_hz).ln() / (b.frequency_hz / a.frequency_hz).ln();
         let mag = (a.magnitude_ohm.ln() * (1.0 - t) + b.magnitude_ohm.ln() * t).exp();
         let ph = a.phase_deg * (1.0 - t) + b.phase_deg * t;
-        ImpedanceAt { z: to_z(mag, ph), held_at_edge: false }
+        ImpedanceAt {
+            z: to_z(mag, ph),
+            held_at_edge: false,
+        }
     }
 }
 
@@ -183,10 +205,14 @@ impl ImpedanceModel {
     /// Z at `frequency_hz`.
     pub fn at(&self, frequency_hz: f64) -> ImpedanceAt {
         match self {
-            ImpedanceModel::Flat { ohm } => {
-                ImpedanceAt { z: Complex64::new(*ohm, 0.0), held_at_edge: false }
-            }
-            ImpedanceModel::Resonance(r) => ImpedanceAt { z: r.at(frequency_hz), held_at_edge: false },
+            ImpedanceModel::Flat { ohm } => ImpedanceAt {
+                z: Complex64::new(*ohm, 0.0),
+                held_at_edge: false,
+            },
+            ImpedanceModel::Resonance(r) => ImpedanceAt {
+                z: r.at(frequency_hz),
+                held_at_edge: false,
+            },
             ImpedanceModel::Measured(c) => c.at(frequency_hz),
         }
     }
@@ -202,7 +228,9 @@ impl ImpedanceModel {
     /// A short description for reports.
     pub fn describe(&self) -> String {
         match self {
-            ImpedanceModel::Flat { ohm } => format!("flat {} Ω (no curve known)", crate::units::fmt_sig(*ohm)),
+            ImpedanceModel::Flat { ohm } => {
+                format!("flat {} Ω (no curve known)", crate::units::fmt_sig(*ohm))
+            }
             ImpedanceModel::Resonance(r) => format!(
                 "driver resonance model (Re {} Ω, fs {} Hz, Qms {}, Qes {})",
                 r.re_ohm, r.fs_hz, r.qms, r.qes
@@ -214,7 +242,11 @@ impl ImpedanceModel {
                     c.points.len(),
                     crate::units::fmt_sig(lo),
                     crate::units::fmt_sig(hi),
-                    if c.phase_known { "" } else { ", magnitude only" }
+                    if c.phase_known {
+                        ""
+                    } else {
+                        ", magnitude only"
+                    }
                 )
             }
         }

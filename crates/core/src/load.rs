@@ -53,16 +53,25 @@ pub struct Load {
 impl Load {
     /// True for in-ear monitors.
     pub fn is_iem(&self) -> bool {
-        matches!(self.kind, LoadKind::Headphone { form: HeadphoneForm::InEar })
+        matches!(
+            self.kind,
+            LoadKind::Headphone {
+                form: HeadphoneForm::InEar
+            }
+        )
     }
 
     /// The nominal impedance, or |Z(1 kHz)| of the curve when no nominal figure is given.
     pub fn effective_nominal_ohm(&self) -> Option<f64> {
-        self.nominal_impedance_ohm.or_else(|| self.impedance.as_ref().map(|m| m.at(1000.0).z.norm()))
+        self.nominal_impedance_ohm
+            .or_else(|| self.impedance.as_ref().map(|m| m.at(1000.0).z.norm()))
     }
 
     /// The impedance model the analysis uses: the given one, else flat at nominal.
     pub fn impedance_model(&self) -> Option<ImpedanceModel> {
-        self.impedance.clone().or_else(|| self.nominal_impedance_ohm.map(|ohm| ImpedanceModel::Flat { ohm }))
+        self.impedance.clone().or_else(|| {
+            self.nominal_impedance_ohm
+                .map(|ohm| ImpedanceModel::Flat { ohm })
+        })
     }
 }

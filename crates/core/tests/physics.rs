@@ -1,15 +1,24 @@
 //! The physics held against hand calculations and published worked examples
 //! (shared/docs/physics.md). Every expected value is derived in the comment beside it.
 
-use ampmatch_core::amplifier::{AmpOutput, Amplifier, Confidence, CurrentClaim, Noise, OutputKind, RatingPoint};
+use ampmatch_core::amplifier::{
+    AmpOutput, Amplifier, Confidence, CurrentClaim, Noise, OutputKind, RatingPoint,
+};
 use ampmatch_core::analysis::{Limit, Settings, Target, Verdict, analyze, frequency_grid};
-use ampmatch_core::impedance::{CurvePoint, DriverResonance, ImpedanceModel, MeasuredCurve, SourceImpedance};
-use ampmatch_core::load::{HeadphoneForm, Load, LoadKind};
-use ampmatch_core::sensitivity::{Sensitivity, SensitivityUnit, db_per_mw_to_db_per_v, db_per_v_to_db_per_mw};
 use ampmatch_core::fit::fit_limits;
+use ampmatch_core::impedance::{
+    CurvePoint, DriverResonance, ImpedanceModel, MeasuredCurve, SourceImpedance,
+};
+use ampmatch_core::load::{HeadphoneForm, Load, LoadKind};
+use ampmatch_core::sensitivity::{
+    Sensitivity, SensitivityUnit, db_per_mw_to_db_per_v, db_per_v_to_db_per_mw,
+};
 
 fn close(actual: f64, expected: f64, tol: f64, what: &str) {
-    assert!((actual - expected).abs() <= tol, "{what}: got {actual}, expected {expected} ± {tol}");
+    assert!(
+        (actual - expected).abs() <= tol,
+        "{what}: got {actual}, expected {expected} ± {tol}"
+    );
 }
 
 fn headphone(name: &str, z: f64, sens: f64, unit: SensitivityUnit, form: HeadphoneForm) -> Load {
@@ -17,7 +26,10 @@ fn headphone(name: &str, z: f64, sens: f64, unit: SensitivityUnit, form: Headpho
         name: name.into(),
         kind: LoadKind::Headphone { form },
         nominal_impedance_ohm: Some(z),
-        sensitivity: Some(Sensitivity { value_db: sens, unit }),
+        sensitivity: Some(Sensitivity {
+            value_db: sens,
+            unit,
+        }),
         impedance: None,
         max_input_power_w: None,
         confidence: Confidence::High,
@@ -28,7 +40,8 @@ fn headphone(name: &str, z: f64, sens: f64, unit: SensitivityUnit, form: Headpho
 fn output_with(points: &[(Option<f64>, f64)], zo: Option<f64>) -> AmpOutput {
     let mut o = AmpOutput::new("single-ended", OutputKind::SingleEnded);
     for &(z, v) in points {
-        o.ratings.push(RatingPoint::from_voltage(z, v, Confidence::High, "test").unwrap());
+        o.ratings
+            .push(RatingPoint::from_voltage(z, v, Confidence::High, "test").unwrap());
     }
     o.output_impedance = zo.map(|ohm| SourceImpedance::Resistive { ohm });
     o
@@ -39,18 +52,40 @@ fn db_per_mw_to_db_per_v_at_32_ohm() {
     // 1 mW into 32 Ω is √(0.032) V = 0.1789 V; 20·log10(1/0.1789) = 14.949 dB, so
     // 95 dB/mW = 95 + 14.949 = 109.949 dB/V.
     close(db_per_mw_to_db_per_v(95.0, 32.0), 109.95, 0.005, "dB/V");
-    close(db_per_v_to_db_per_mw(109.949, 32.0), 95.0, 0.005, "back to dB/mW");
+    close(
+        db_per_v_to_db_per_mw(109.949, 32.0),
+        95.0,
+        0.005,
+        "back to dB/mW",
+    );
     // 300 Ω: 10·log10(1000/300) = 5.229 dB (physics.md).
-    close(db_per_mw_to_db_per_v(0.0, 300.0), 5.23, 0.005, "offset at 300 Ω");
+    close(
+        db_per_mw_to_db_per_v(0.0, 300.0),
+        5.23,
+        0.005,
+        "offset at 300 Ω",
+    );
 }
 
 #[test]
 fn he6se_needs_447_mw_at_110_db() {
     // 83.5 dB/mW at 50 Ω = 96.51 dB/V; V = 10^((110 − 96.51)/20) = 4.73 V;
     // P = 4.73²/50 = 0.447 W; I = 4.73/50 = 94.6 mA (physics.md: 447 mW, 4.73 V, 94.5 mA).
-    let load = headphone("HiFiMAN HE6se", 50.0, 83.5, SensitivityUnit::DbPerMw, HeadphoneForm::OverEar);
+    let load = headphone(
+        "HiFiMAN HE6se",
+        50.0,
+        83.5,
+        SensitivityUnit::DbPerMw,
+        HeadphoneForm::OverEar,
+    );
     let out = output_with(&[(None, 20.0)], Some(0.1));
-    let r = analyze("amp", &out, &load, Target::Peak { spl_db: 110.0 }, &Settings::default());
+    let r = analyze(
+        "amp",
+        &out,
+        &load,
+        Target::Peak { spl_db: 110.0 },
+        &Settings::default(),
+    );
     close(r.required.power_w.unwrap(), 0.447, 0.0005, "power");
     close(r.required.voltage_vrms.unwrap(), 4.73, 0.005, "voltage");
     close(r.required.current_a.unwrap(), 0.0945, 0.0006, "current");
@@ -61,7 +96,13 @@ fn output_impedance_divider_costs_6_02_and_2_36_db() {
     // 20·log10(10/(10+10)) = −6.021 dB; 20·log10(32/(32+10)) = −2.362 dB.
     let out = output_with(&[(None, 1.0)], Some(10.0));
     for (z, loss) in [(10.0, 6.021), (32.0, 2.362)] {
-        let load = headphone("x", z, 100.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+        let load = headphone(
+            "x",
+            z,
+            100.0,
+            SensitivityUnit::DbPerV,
+            HeadphoneForm::OverEar,
+        );
         let r = analyze("amp", &out, &load, Target::default(), &Settings::default());
         let v = r.max.voltage_vrms.unwrap();
         close(20.0 * v.log10(), -loss, 0.001, "divider loss");
@@ -74,8 +115,19 @@ fn peaked_curve(nominal: f64, peak: f64) -> ImpedanceModel {
     // Flat at `nominal` with a resistive plateau at `peak` from 90 to 110 Hz, as a measured
     // curve, so that the analysis grid samples the peak value itself.
     let mut pts = vec![];
-    for (f, z) in [(10.0, nominal), (50.0, nominal), (90.0, peak), (110.0, peak), (200.0, nominal), (40_000.0, nominal)] {
-        pts.push(CurvePoint { frequency_hz: f, magnitude_ohm: z, phase_deg: 0.0 });
+    for (f, z) in [
+        (10.0, nominal),
+        (50.0, nominal),
+        (90.0, peak),
+        (110.0, peak),
+        (200.0, nominal),
+        (40_000.0, nominal),
+    ] {
+        pts.push(CurvePoint {
+            frequency_hz: f,
+            magnitude_ohm: z,
+            phase_deg: 0.0,
+        });
     }
     ImpedanceModel::Measured(MeasuredCurve::new(pts, true).unwrap())
 }
@@ -84,15 +136,29 @@ fn peaked_curve(nominal: f64, peak: f64) -> ImpedanceModel {
 fn deviation_300_ohm_with_600_ohm_peak_and_30_ohm_source_is_0_40_db() {
     // At 300 Ω: 20·log10(300/330) = −0.8279 dB; at 600 Ω: 20·log10(600/630) = −0.4238 dB;
     // spread 0.4041 dB (physics.md: 0.40 dB).
-    let mut load = headphone("x", 300.0, 97.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let mut load = headphone(
+        "x",
+        300.0,
+        97.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     load.impedance = Some(peaked_curve(300.0, 600.0));
     let out = output_with(&[(None, 7.0)], Some(30.0));
     let r = analyze("amp", &out, &load, Target::default(), &Settings::default());
     close(r.deviation_spread_db.unwrap(), 0.4041, 0.001, "spread");
     // The 1 kHz reference point sits at 0 dB, the 100 Hz peak at +0.404 dB.
-    let at_1k = r.curve.iter().find(|p| (p.frequency_hz - 1000.0).abs() < 1e-6).unwrap();
+    let at_1k = r
+        .curve
+        .iter()
+        .find(|p| (p.frequency_hz - 1000.0).abs() < 1e-6)
+        .unwrap();
     close(at_1k.deviation_db.unwrap(), 0.0, 1e-12, "reference");
-    let at_100 = r.curve.iter().find(|p| (p.frequency_hz - 100.0).abs() < 2.0).unwrap();
+    let at_100 = r
+        .curve
+        .iter()
+        .find(|p| (p.frequency_hz - 100.0).abs() < 2.0)
+        .unwrap();
     close(at_100.deviation_db.unwrap(), 0.4041, 0.001, "peak");
 }
 
@@ -101,36 +167,86 @@ fn eighth_rule_bounds_the_deviation_at_1_02_db() {
     // With Zout = Zmin/8 the level at Zmin is 20·log10(8/9) = −1.0231 dB and at an
     // arbitrarily high peak → 0 dB, so the spread approaches but never exceeds 1.0231 dB.
     for peak in [1e3, 1e5, 1e8] {
-        let mut load = headphone("x", 32.0, 100.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+        let mut load = headphone(
+            "x",
+            32.0,
+            100.0,
+            SensitivityUnit::DbPerV,
+            HeadphoneForm::OverEar,
+        );
         load.impedance = Some(peaked_curve(32.0, peak));
         let out = output_with(&[(None, 2.0)], Some(4.0));
         let r = analyze("amp", &out, &load, Target::default(), &Settings::default());
         let d = r.deviation_spread_db.unwrap();
         assert!(d <= 1.0231 + 1e-9, "spread {d} above the bound");
-        close(r.eighth_rule_max_output_impedance_ohm.unwrap(), 4.0, 1e-9, "Zmin/8");
-        assert!(r.findings.iter().any(|f| f.rule == "eighth-rule" && f.severity == ampmatch_core::Severity::Info));
+        close(
+            r.eighth_rule_max_output_impedance_ohm.unwrap(),
+            4.0,
+            1e-9,
+            "Zmin/8",
+        );
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.rule == "eighth-rule" && f.severity == ampmatch_core::Severity::Info)
+        );
     }
     // 20·log10(1e8/(1e8+4)) − 20·log10(32/36) = 1.0230 dB
-    let mut load = headphone("x", 32.0, 100.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let mut load = headphone(
+        "x",
+        32.0,
+        100.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     load.impedance = Some(peaked_curve(32.0, 1e8));
-    let r = analyze("amp", &output_with(&[(None, 2.0)], Some(4.0)), &load, Target::default(), &Settings::default());
-    close(r.deviation_spread_db.unwrap(), 1.0230, 0.0002, "spread at a huge peak");
+    let r = analyze(
+        "amp",
+        &output_with(&[(None, 2.0)], Some(4.0)),
+        &load,
+        Target::default(),
+        &Settings::default(),
+    );
+    close(
+        r.deviation_spread_db.unwrap(),
+        1.0230,
+        0.0002,
+        "spread at a huge peak",
+    );
 }
 
 #[test]
 fn one_microvolt_into_122_db_per_v_is_2_db_spl() {
     // 122 + 20·log10(1e-6) = 122 − 120 = 2 dB SPL; 10 µV → 22 dB SPL.
-    let load = headphone("iem", 16.0, 122.0, SensitivityUnit::DbPerV, HeadphoneForm::InEar);
+    let load = headphone(
+        "iem",
+        16.0,
+        122.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::InEar,
+    );
     for (uv, spl) in [(1.0, 2.0), (10.0, 22.0)] {
         let mut out = output_with(&[(None, 1.0)], Some(0.0));
-        out.noise = Some(Noise { noise_uv: uv, a_weighted: Some(true) });
+        out.noise = Some(Noise {
+            noise_uv: uv,
+            a_weighted: Some(true),
+        });
         let r = analyze("amp", &out, &load, Target::default(), &Settings::default());
         close(r.noise_spl_db.unwrap(), spl, 1e-9, "hiss");
     }
     // Katz: −86.0 dBV residual into a 104 dB/V headphone → 18 dB SPL.
-    let load = headphone("hp", 300.0, 104.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let load = headphone(
+        "hp",
+        300.0,
+        104.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     let mut out = output_with(&[(None, 1.0)], Some(0.0));
-    out.noise = Some(Noise { noise_uv: 10f64.powf(-86.0 / 20.0) * 1e6, a_weighted: None });
+    out.noise = Some(Noise {
+        noise_uv: 10f64.powf(-86.0 / 20.0) * 1e6,
+        a_weighted: None,
+    });
     let r = analyze("amp", &out, &load, Target::default(), &Settings::default());
     close(r.noise_spl_db.unwrap(), 18.0, 1e-9, "Katz");
 }
@@ -147,8 +263,18 @@ fn objective2_fit_reproduces_its_measured_points() {
     for p in &fit.points {
         assert!(p.residual_pct.abs() < 1.0, "{p:?}");
     }
-    close(fit.current_limit_a.unwrap(), 4.24 / 33.0, 1e-6, "current limit");
-    close(fit.open_circuit_voltage_vrms.unwrap(), 7.24, 1e-6, "voltage limit");
+    close(
+        fit.current_limit_a.unwrap(),
+        4.24 / 33.0,
+        1e-6,
+        "current limit",
+    );
+    close(
+        fit.open_circuit_voltage_vrms.unwrap(),
+        7.24,
+        1e-6,
+        "voltage limit",
+    );
 }
 
 #[test]
@@ -162,20 +288,46 @@ fn nearly_constant_voltage_ratings_stay_voltage_limited() {
     let fit = fit_limits(&pts, &[], 0.0);
     assert!(fit.current_limit_a.is_none());
     // weighted mean of ln: exp((ln 1.876 + ln 1.960)/2) = √(1.876·1.960) = 1.9175 V
-    close(fit.open_circuit_voltage_vrms.unwrap(), (1.8762f64 * 1.9596).sqrt(), 0.001, "V_oc");
+    close(
+        fit.open_circuit_voltage_vrms.unwrap(),
+        (1.8762f64 * 1.9596).sqrt(),
+        0.001,
+        "V_oc",
+    );
 }
 
 #[test]
 fn stated_current_limit_binds_into_low_impedance() {
     // 5.48 V open circuit and 170 mA: into 16 Ω the current limit gives 0.170·16 = 2.72 V.
     let mut out = output_with(&[(None, 5.48)], Some(0.0));
-    out.current_limits.push(CurrentClaim { current_a: 0.170, confidence: Confidence::Medium, source: "spec".into() });
-    let load = headphone("x", 16.0, 100.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    out.current_limits.push(CurrentClaim {
+        current_a: 0.170,
+        confidence: Confidence::Medium,
+        source: "spec".into(),
+    });
+    let load = headphone(
+        "x",
+        16.0,
+        100.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     let r = analyze("amp", &out, &load, Target::default(), &Settings::default());
-    close(r.max.voltage_vrms.unwrap(), 2.72, 1e-9, "current-limited voltage");
+    close(
+        r.max.voltage_vrms.unwrap(),
+        2.72,
+        1e-9,
+        "current-limited voltage",
+    );
     assert_eq!(r.limited_by, Some(Limit::Current));
     // 300 Ω: 0.170·300 = 51 V > 5.48 V → voltage limited at 5.48 V.
-    let load = headphone("x", 300.0, 100.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let load = headphone(
+        "x",
+        300.0,
+        100.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     let r = analyze("amp", &out, &load, Target::default(), &Settings::default());
     close(r.max.voltage_vrms.unwrap(), 5.48, 1e-9, "voltage-limited");
     assert_eq!(r.limited_by, Some(Limit::Voltage));
@@ -186,20 +338,43 @@ fn speaker_amp_into_sensitive_iem_is_unsafe() {
     // 50 W into 4 Ω → √(50·4) = 14.14 V; with 0 Ω source into a 122 dB/V IEM:
     // 122 + 20·log10(14.14) = 122 + 23.01 = 145.0 dB SPL > 130 dB (physics.md: "about 145").
     let mut out = AmpOutput::new("speaker", OutputKind::Speaker);
-    out.ratings.push(RatingPoint::from_power(4.0, 50.0, Confidence::Low, "TPA3116D2").unwrap());
-    let load = headphone("iem", 16.0, 122.0, SensitivityUnit::DbPerV, HeadphoneForm::InEar);
+    out.ratings
+        .push(RatingPoint::from_power(4.0, 50.0, Confidence::Low, "TPA3116D2").unwrap());
+    let load = headphone(
+        "iem",
+        16.0,
+        122.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::InEar,
+    );
     let r = analyze("Fosi", &out, &load, Target::default(), &Settings::default());
     close(r.max.spl_db.unwrap(), 145.0, 0.05, "max SPL");
     assert_eq!(r.verdict, Verdict::Unsafe);
-    assert!(r.findings.iter().any(|f| f.rule == "exceeds-pain-threshold"));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "exceeds-pain-threshold")
+    );
 }
 
 #[test]
 fn max_input_power_exceeded_is_unsafe() {
     // 5 V into 32 Ω = 0.781 W > 0.3 W rating.
-    let mut load = headphone("hp", 32.0, 90.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let mut load = headphone(
+        "hp",
+        32.0,
+        90.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     load.max_input_power_w = Some(0.3);
-    let r = analyze("a", &output_with(&[(None, 5.0)], Some(0.0)), &load, Target::default(), &Settings::default());
+    let r = analyze(
+        "a",
+        &output_with(&[(None, 5.0)], Some(0.0)),
+        &load,
+        Target::default(),
+        &Settings::default(),
+    );
     close(r.max.power_w.unwrap(), 25.0 / 32.0, 1e-12, "power");
     assert_eq!(r.verdict, Verdict::Unsafe);
 }
@@ -207,36 +382,83 @@ fn max_input_power_exceeded_is_unsafe() {
 #[test]
 fn verdicts_follow_headroom() {
     // 97 dB/V, target 110 → needs 10^(13/20) = 4.467 V.
-    let load = headphone("hd600", 300.0, 97.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let load = headphone(
+        "hd600",
+        300.0,
+        97.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     let s = Settings::default();
     let t = Target::default();
     // 2 V → 97 + 6.02 = 103.0 dB: −7 dB headroom → insufficient.
     let r = analyze("a", &output_with(&[(None, 2.0)], Some(0.0)), &load, t, &s);
-    close(r.headroom_db.unwrap(), 20.0 * 2f64.log10() - 13.0, 1e-9, "headroom");
+    close(
+        r.headroom_db.unwrap(),
+        20.0 * 2f64.log10() - 13.0,
+        1e-9,
+        "headroom",
+    );
     assert_eq!(r.verdict, Verdict::Insufficient);
     // 5 V → 97 + 13.98 = 110.98 dB: +0.98 dB → marginal.
-    assert_eq!(analyze("a", &output_with(&[(None, 5.0)], Some(0.0)), &load, t, &s).verdict, Verdict::Marginal);
+    assert_eq!(
+        analyze("a", &output_with(&[(None, 5.0)], Some(0.0)), &load, t, &s).verdict,
+        Verdict::Marginal
+    );
     // 8 V → 115.06 dB: +5.06 dB, flat load, 0 Ω → good.
-    assert_eq!(analyze("a", &output_with(&[(None, 8.0)], Some(0.0)), &load, t, &s).verdict, Verdict::Good);
+    assert_eq!(
+        analyze("a", &output_with(&[(None, 8.0)], Some(0.0)), &load, t, &s).verdict,
+        Verdict::Good
+    );
     // No rating at all → unknown.
     let r = analyze("a", &output_with(&[], Some(0.0)), &load, t, &s);
     assert_eq!(r.verdict, Verdict::Unknown);
     assert!(r.headroom_db.is_none());
     // Average 85 + crest 20 = 105 dB target.
-    let r = analyze("a", &output_with(&[(None, 2.0)], Some(0.0)), &load, Target::AverageWithCrest { average_spl_db: 85.0, crest_factor_db: 20.0 }, &s);
+    let r = analyze(
+        "a",
+        &output_with(&[(None, 2.0)], Some(0.0)),
+        &load,
+        Target::AverageWithCrest {
+            average_spl_db: 85.0,
+            crest_factor_db: 20.0,
+        },
+        &s,
+    );
     assert_eq!(r.target_spl_db, 105.0);
 }
 
 #[test]
 fn unknown_unit_shows_both_readings_and_assumes_the_lower() {
     // 100 "dB" at 32 Ω: as dB/V 100; as dB/mW 114.95 dB/V. The lower, dB/V, is assumed.
-    let load = headphone("x", 32.0, 100.0, SensitivityUnit::Unknown, HeadphoneForm::OverEar);
-    let r = analyze("a", &output_with(&[(None, 1.0)], Some(0.0)), &load, Target::default(), &Settings::default());
+    let load = headphone(
+        "x",
+        32.0,
+        100.0,
+        SensitivityUnit::Unknown,
+        HeadphoneForm::OverEar,
+    );
+    let r = analyze(
+        "a",
+        &output_with(&[(None, 1.0)], Some(0.0)),
+        &load,
+        Target::default(),
+        &Settings::default(),
+    );
     let s = r.sensitivity.unwrap();
     close(s.db_per_v, 100.0, 1e-12, "assumed");
-    close(s.alternative_db_per_v.unwrap(), 114.949, 0.001, "other reading");
+    close(
+        s.alternative_db_per_v.unwrap(),
+        114.949,
+        0.001,
+        "other reading",
+    );
     assert_eq!(s.assumed_unit, Some(SensitivityUnit::DbPerV));
-    assert!(r.findings.iter().any(|f| f.rule == "sensitivity-unit-unknown"));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "sensitivity-unit-unknown")
+    );
 }
 
 #[test]
@@ -251,9 +473,20 @@ fn bridged_output_doubles_swing_and_impedance() {
         }],
     };
     let bal = amp.select_output(Some("balanced"), false).unwrap();
-    let load = headphone("x", 32.0, 100.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let load = headphone(
+        "x",
+        32.0,
+        100.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     let r = analyze("a", &bal, &load, Target::default(), &Settings::default());
-    close(r.max.voltage_vrms.unwrap(), 4.0 * 32.0 / 34.0, 1e-9, "bridged voltage");
+    close(
+        r.max.voltage_vrms.unwrap(),
+        4.0 * 32.0 / 34.0,
+        1e-9,
+        "bridged voltage",
+    );
     assert!(r.findings.iter().any(|f| f.rule == "assumption"));
     // Without --output a headphone gets the single-ended jack.
     assert_eq!(amp.select_output(None, false).unwrap().name, "single-ended");
@@ -265,9 +498,20 @@ fn gain_limits_the_voltage_and_sets_the_knob() {
     // Gain 6 dB with a 2 V source: 2·10^(6/20) = 3.991 V < 10 V amp limit.
     let mut out = output_with(&[(None, 10.0)], Some(0.0));
     out.gain_db = Some(6.0);
-    let load = headphone("iem", 16.0, 120.0, SensitivityUnit::DbPerV, HeadphoneForm::InEar);
+    let load = headphone(
+        "iem",
+        16.0,
+        120.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::InEar,
+    );
     let r = analyze("a", &out, &load, Target::default(), &Settings::default());
-    close(r.max.voltage_vrms.unwrap(), 2.0 * 10f64.powf(0.3), 1e-9, "gain-limited");
+    close(
+        r.max.voltage_vrms.unwrap(),
+        2.0 * 10f64.powf(0.3),
+        1e-9,
+        "gain-limited",
+    );
     // Needs 10^((110−120)/20) = 0.3162 V: attenuation 20·log10(0.3162/3.991) = −22.02 dB.
     close(r.volume.unwrap().attenuation_db, -22.02, 0.01, "knob");
     // Gain 20 dB → 20 V, capped at 10 V amp; knob: 20·log10(0.3162/20) = −36.02 → warning.
@@ -307,19 +551,45 @@ fn grid_covers_the_band_at_least_at_1_24_octave() {
 #[test]
 fn measured_curve_outside_its_range_is_held_and_said() {
     let pts = vec![
-        CurvePoint { frequency_hz: 200.0, magnitude_ohm: 6.0, phase_deg: 10.0 },
-        CurvePoint { frequency_hz: 40_000.0, magnitude_ohm: 9.0, phase_deg: 20.0 },
+        CurvePoint {
+            frequency_hz: 200.0,
+            magnitude_ohm: 6.0,
+            phase_deg: 10.0,
+        },
+        CurvePoint {
+            frequency_hz: 40_000.0,
+            magnitude_ohm: 9.0,
+            phase_deg: 20.0,
+        },
     ];
-    let mut load = headphone("x", 6.0, 100.0, SensitivityUnit::DbPerV, HeadphoneForm::InEar);
-    load.impedance = Some(ImpedanceModel::Measured(MeasuredCurve::new(pts, true).unwrap()));
-    let r = analyze("a", &output_with(&[(None, 1.0)], Some(1.0)), &load, Target::default(), &Settings::default());
+    let mut load = headphone(
+        "x",
+        6.0,
+        100.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::InEar,
+    );
+    load.impedance = Some(ImpedanceModel::Measured(
+        MeasuredCurve::new(pts, true).unwrap(),
+    ));
+    let r = analyze(
+        "a",
+        &output_with(&[(None, 1.0)], Some(1.0)),
+        &load,
+        Target::default(),
+        &Settings::default(),
+    );
     close(r.curve[0].impedance_ohm, 6.0, 1e-9, "held");
     assert!(r.findings.iter().any(|f| f.rule == "curve-held-at-edge"));
 }
 
 #[test]
 fn bad_curves_are_rejected_with_the_point() {
-    let p = |f, m, ph| CurvePoint { frequency_hz: f, magnitude_ohm: m, phase_deg: ph };
+    let p = |f, m, ph| CurvePoint {
+        frequency_hz: f,
+        magnitude_ohm: m,
+        phase_deg: ph,
+    };
     let e = MeasuredCurve::new(vec![p(100.0, 8.0, 0.0), p(50.0, 8.0, 0.0)], true).unwrap_err();
     assert!(e.to_string().contains("point 2"), "{e}");
     assert!(MeasuredCurve::new(vec![p(100.0, -8.0, 0.0), p(150.0, 8.0, 0.0)], true).is_err());

@@ -1,0 +1,206 @@
+//! The built-in catalog and name resolution.
+
+use std::path::Path;
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use crate::device::{Device, DeviceKind, parse_device, read_device_file};
+use crate::error::{Error, Result};
+
+/// One device of the built-in catalog, indexed at build time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// Stable id (slug).
+    pub id: &'static str,
+    /// Maker.
+    pub brand: &'static str,
+    /// Model.
+    pub model: &'static str,
+    /// The file's `type` ("amplifier", "headphone").
+    pub kind: &'static str,
+    /// Path under `data/`.
+    pub path: &'static str,
+    /// The file's text.
+    pub text: &'static str,
+}
+
+impl Entry {
+    /// "Brand Model".
+    pub fn name(&self) -> String {
+        format!("{} {}", self.brand, self.model)
+    }
+
+    /// Which side of a pairing it sits on.
+    pub fn side(&self) -> Option<DeviceKind> {
+        DeviceKind::of_type(self.kind)
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/catalog_index.rs"));
+
+/// A search hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match {
+    /// The entry.
+    pub entry: &'static Entry,
+    /// Fuzzy score, higher is better.
+    pub score: u32,
+}
+
+/// The built-in catalog.
+#[derive(Debug, Clone, Copy)]
+pub struct Catalog {
+    entries: &'static [Entry],
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+impl Catalog {
+    /// The catalog embedded from `data/`.
+    pub fn builtin() -> Self {
+        Self { entries: ENTRIES }
+    }
+
+    /// All entries.
+    pub fn entries(&self) -> &'static [Entry] {
+        self.entries
+    }
+
+    /// The entry with this id.
+    pub fn get(&self, id: &str) -> Option<&'static Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// Parses and validates an entry.
+    pub fn load(&self, entry: &Entry) -> Result<Device> {
+        parse_device(entry.text, &format!("data/{}", entry.path), &|rel: &str| {
+            FILES
+                .iter()
+                .find(|(p, _)| *p == rel)
+                .map(|(_, t)| t.to_string())
+                .ok_or_else(|| Error::Io {
+                    path: format!("data/{rel}"),
+                    message: "not in the built-in catalog".into(),
+                })
+        })
+    }
+
+    /// Entries matching `query`, best first (fuzzy on "brand model" and id), optionally
+    /// only one side.
+    pub fn search(&self, query: &str, side: Option<DeviceKind>) -> Vec<Match> {
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+        let mut buf = Vec::new();
+        let mut hits: Vec<Match> = self
+            .entries
+            .iter()
+            .filter(|e| side.is_none_or(|s| e.side() == Some(s)))
+            .filter_map(|e| {
+                let name = e.name();
+                let by_name = pattern.score(Utf32Str::new(&name, &mut buf), &mut matcher);
+                let by_id = pattern.score(Utf32Str::new(e.id, &mut buf), &mut matcher);
+                by_name.max(by_id).map(|score| Match { entry: e, score })
+            })
+            .collect();
+        // Equal scores: the shorter name is the closer match ("HD600" before "HD600 (measured)").
+        hits.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(a.entry.name().len().cmp(&b.entry.name().len()))
+                .then(a.entry.id.cmp(b.entry.id))
+        });
+        hits
+    }
+
+    /// Resolves a name, id or device-file path to an entry or a file: exact
+    /// case-insensitive "brand model" or id first, then the unique best fuzzy match, else
+    /// an error listing what was meant.
+    pub fn resolve_entry(&self, query: &str, side: DeviceKind) -> Result<&'static Entry> {
+        let q = query.trim();
+        let of_side = |e: &&Entry| e.side() == Some(side);
+        if let Some(e) = self
+            .entries
+            .iter()
+            .filter(of_side)
+            .find(|e| e.id.eq_ignore_ascii_case(q) || e.name().eq_ignore_ascii_case(q))
+        {
+            return Ok(e);
+        }
+        let hits = self.search(q, Some(side));
+        let Some(best) = hits.first() else {
+            return Err(Error::NotFound {
+                query: q.into(),
+                kind: side.as_str().into(),
+                suggestions: self.suggest(q, side),
+            });
+        };
+        // Hits are sorted by score, then name length: the best is unique when the next one
+        // scores lower or, at the same score, has a longer name.
+        let tied: Vec<&Match> = hits.iter().take_while(|h| h.score == best.score).collect();
+        if tied.len() == 1 || tied[1].entry.name().len() > best.entry.name().len() {
+            return Ok(best.entry);
+        }
+        Err(Error::Ambiguous {
+            query: q.into(),
+            kind: side.as_str().into(),
+            candidates: tied
+                .iter()
+                .take(8)
+                .map(|h| format!("{} ({})", h.entry.name(), h.entry.id))
+                .collect(),
+        })
+    }
+
+    /// Resolves and loads: a path to a `.toml` file is read from disk, anything else is
+    /// looked up in the catalog. The device must be on the requested side.
+    pub fn resolve(&self, query: &str, side: DeviceKind) -> Result<Device> {
+        let device = if query.ends_with(".toml") || Path::new(query).is_file() {
+            read_device_file(Path::new(query))?
+        } else {
+            let e = self.resolve_entry(query, side)?;
+            self.load(e)?
+        };
+        if device.kind() != side {
+            return Err(Error::NotFound {
+                query: query.into(),
+                kind: side.as_str().into(),
+                suggestions: vec![format!(
+                    "{} is a {}, not a {}",
+                    device.meta().name(),
+                    device.kind().as_str(),
+                    side.as_str()
+                )],
+            });
+        }
+        Ok(device)
+    }
+
+    /// Up to five names close to `query` by Jaro-Winkler similarity, for "did you mean".
+    pub fn suggest(&self, query: &str, side: DeviceKind) -> Vec<String> {
+        let q = query.to_lowercase();
+        let mut scored: Vec<(f64, &Entry)> = self
+            .entries
+            .iter()
+            .filter(|e| e.side() == Some(side))
+            .map(|e| {
+                let name = e.name().to_lowercase();
+                let s = strsim::jaro_winkler(&q, &name)
+                    .max(strsim::jaro_winkler(&q, &e.model.to_lowercase()))
+                    .max(strsim::jaro_winkler(&q, e.id));
+                (s, e)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored
+            .into_iter()
+            .take(5)
+            .filter(|(s, _)| *s > 0.6)
+            .map(|(_, e)| format!("{} ({})", e.name(), e.id))
+            .collect()
+    }
+}

@@ -1,0 +1,956 @@
+//! Device files: TOML descriptions of amplifiers and loads (format in docs/devices.md),
+//! validated into the core's models.
+
+use std::path::Path;
+
+use ampmatch_core::amplifier::{
+    AmpOutput, Amplifier, Confidence, CurrentClaim, Noise, OutputKind, RatingPoint, Supply,
+};
+use ampmatch_core::impedance::{DriverResonance, ImpedanceModel, SourceImpedance};
+use ampmatch_core::load::{HeadphoneForm, Load, LoadKind};
+use ampmatch_core::sensitivity::{Sensitivity, SensitivityUnit};
+use ampmatch_core::units::fmt_sig;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::slug::slug;
+use crate::zma::parse_zma;
+
+/// Which side of the pairing a device sits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceKind {
+    /// An amplifier (any device with outputs).
+    Amplifier,
+    /// A load (headphone, IEM).
+    Load,
+}
+
+impl DeviceKind {
+    /// "amplifier" or "load".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceKind::Amplifier => "amplifier",
+            DeviceKind::Load => "load",
+        }
+    }
+
+    /// The kind of a device file's `type`.
+    pub fn of_type(type_name: &str) -> Option<Self> {
+        match type_name {
+            "amplifier" => Some(DeviceKind::Amplifier),
+            "headphone" => Some(DeviceKind::Load),
+            _ => None,
+        }
+    }
+}
+
+/// What every device has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    /// Stable id, the slug of brand and model unless the file sets one.
+    pub id: String,
+    /// Maker.
+    pub brand: String,
+    /// Model.
+    pub model: String,
+    /// Where the figures came from (device level).
+    pub source: Option<String>,
+    /// Where the file is (catalog path or disk path).
+    pub path: String,
+}
+
+impl Meta {
+    /// "Brand Model".
+    pub fn name(&self) -> String {
+        format!("{} {}", self.brand, self.model)
+    }
+}
+
+/// An amplifier read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmpDevice {
+    /// Id, names, source.
+    pub meta: Meta,
+    /// headphone, speaker, integrated, dac-amp, dongle.
+    pub category: Option<String>,
+    /// Output stage class as given (A, AB, D, tube).
+    pub class: Option<String>,
+    /// The model.
+    pub amplifier: Amplifier,
+}
+
+/// A load read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadDevice {
+    /// Id, names, source.
+    pub meta: Meta,
+    /// Driver technology as given.
+    pub driver: Option<String>,
+    /// The model.
+    pub load: Load,
+}
+
+/// A device read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Device {
+    /// An amplifier.
+    Amplifier(AmpDevice),
+    /// A load.
+    Load(LoadDevice),
+}
+
+impl Device {
+    /// Id, names, source.
+    pub fn meta(&self) -> &Meta {
+        match self {
+            Device::Amplifier(a) => &a.meta,
+            Device::Load(l) => &l.meta,
+        }
+    }
+
+    /// Which side it sits on.
+    pub fn kind(&self) -> DeviceKind {
+        match self {
+            Device::Amplifier(_) => DeviceKind::Amplifier,
+            Device::Load(_) => DeviceKind::Load,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PowerPoint {
+    load_ohm: Option<f64>,
+    power_mw: Option<f64>,
+    power_w: Option<f64>,
+    voltage_vrms: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+enum Weighting {
+    #[serde(rename = "A")]
+    A,
+    #[serde(rename = "unweighted")]
+    Unweighted,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum SupplyKind {
+    #[serde(rename = "bus-5v")]
+    Bus5v,
+    Battery,
+    Mains,
+    Other,
+}
+
+/// The figures a source can give for an output. Declared once and used both for figures
+/// written directly on an `[[outputs]]` table and for each `[[outputs.sources]]` entry.
+macro_rules! with_figures {
+    ($(#[$m:meta])* struct $name:ident { $($field:ident : $ty:ty,)* }) => {
+        $(#[$m])*
+        struct $name {
+            $($field: $ty,)*
+            source: Option<String>,
+            confidence: Option<Confidence>,
+            conditions: Option<String>,
+            output_impedance_ohm: Option<f64>,
+            max_voltage_vrms: Option<f64>,
+            max_current_ma: Option<f64>,
+            max_current_note: Option<String>,
+            gain_db: Option<f64>,
+            noise_uv: Option<f64>,
+            noise_weighting: Option<Weighting>,
+            #[serde(default)]
+            power: Vec<PowerPoint>,
+        }
+
+        impl $name {
+            fn figures(&self) -> Figures<'_> {
+                Figures {
+                    source: self.source.as_deref(),
+                    conditions: self.conditions.as_deref(),
+                    current_note: self.max_current_note.as_deref(),
+                    confidence: self.confidence,
+                    output_impedance_ohm: self.output_impedance_ohm,
+                    max_voltage_vrms: self.max_voltage_vrms,
+                    max_current_ma: self.max_current_ma,
+                    gain_db: self.gain_db,
+                    noise_uv: self.noise_uv,
+                    noise_weighting: self.noise_weighting,
+                    power: &self.power,
+                }
+            }
+        }
+    };
+}
+
+struct Figures<'a> {
+    source: Option<&'a str>,
+    conditions: Option<&'a str>,
+    current_note: Option<&'a str>,
+    confidence: Option<Confidence>,
+    output_impedance_ohm: Option<f64>,
+    max_voltage_vrms: Option<f64>,
+    max_current_ma: Option<f64>,
+    gain_db: Option<f64>,
+    noise_uv: Option<f64>,
+    noise_weighting: Option<Weighting>,
+    power: &'a [PowerPoint],
+}
+
+impl Figures<'_> {
+    fn is_empty(&self) -> bool {
+        self.output_impedance_ohm.is_none()
+            && self.max_voltage_vrms.is_none()
+            && self.max_current_ma.is_none()
+            && self.gain_db.is_none()
+            && self.noise_uv.is_none()
+            && self.power.is_empty()
+    }
+}
+
+with_figures! {
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct SourceFile {}
+}
+
+with_figures! {
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct OutputFile {
+        name: String,
+        kind: OutputKind,
+        supply: Option<SupplyKind>,
+        supply_note: Option<String>,
+        battery_capacity_mah: Option<f64>,
+        note: Option<String>,
+        bridged_from: Option<String>,
+        sources: Option<Vec<SourceFile>>,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AmpFile {
+    #[serde(rename = "type")]
+    _type: String,
+    id: Option<String>,
+    brand: String,
+    model: String,
+    category: Option<String>,
+    class: Option<String>,
+    source: Option<String>,
+    confidence: Option<Confidence>,
+    outputs: Vec<OutputFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CurveFile {
+    file: Option<String>,
+    phase_known: Option<bool>,
+    source: Option<String>,
+    model: Option<String>,
+    re_ohm: Option<f64>,
+    le_mh: Option<f64>,
+    fs_hz: Option<f64>,
+    qms: Option<f64>,
+    qes: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeadphoneFile {
+    #[serde(rename = "type")]
+    _type: String,
+    id: Option<String>,
+    brand: String,
+    model: String,
+    form: HeadphoneForm,
+    driver: Option<String>,
+    impedance_ohm: Option<f64>,
+    sensitivity_db: Option<f64>,
+    sensitivity_unit: Option<SensitivityUnit>,
+    max_input_power_mw: Option<f64>,
+    confidence: Option<Confidence>,
+    source: Option<String>,
+    impedance_curve: Option<CurveFile>,
+}
+
+/// Validation context: the file's name and text, for errors with line numbers.
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+fn value_after_key(line: &str, key: &str) -> Option<String> {
+    let mut rest = line;
+    while let Some(pos) = rest.find(key) {
+        let before_ok = pos == 0
+            || !rest.as_bytes()[pos - 1].is_ascii_alphanumeric()
+                && rest.as_bytes()[pos - 1] != b'_';
+        let after = rest[pos + key.len()..].trim_start();
+        if before_ok && let Some(v) = after.strip_prefix('=') {
+            let v = v.trim_start();
+            let end = v.find([',', '}', ']', '#']).unwrap_or(v.len());
+            return Some(v[..end].trim().to_string());
+        }
+        rest = &rest[pos + key.len()..];
+    }
+    None
+}
+
+impl Ctx<'_> {
+    /// The line where `key` is set to `value` (or first set at all), 1-based; 0 if not found.
+    fn line_of(&self, key: &str, value: Option<&str>) -> usize {
+        let mut first = 0;
+        for (i, line) in self.text.lines().enumerate() {
+            if let Some(v) = value_after_key(line, key) {
+                if first == 0 {
+                    first = i + 1;
+                }
+                if value.is_none_or(|want| {
+                    v == want
+                        || v.parse::<f64>().ok() == want.parse::<f64>().ok()
+                            && v.parse::<f64>().is_ok()
+                }) {
+                    return i + 1;
+                }
+            }
+        }
+        first
+    }
+
+    fn field_error(&self, path: &str, value: String, allowed: String) -> Error {
+        let key = path.rsplit('.').next().unwrap_or(path);
+        Error::Field {
+            file: self.file.to_string(),
+            line: self.line_of(key, Some(&value)),
+            field: path.to_string(),
+            value,
+            allowed,
+        }
+    }
+
+    /// `value` must be finite and within `min..=max` (`min` excluded when `exclusive_min`).
+    fn range(
+        &self,
+        path: &str,
+        value: f64,
+        min: f64,
+        exclusive_min: bool,
+        max: f64,
+        unit: &str,
+    ) -> Result<f64> {
+        let low_ok = if exclusive_min {
+            value > min
+        } else {
+            value >= min
+        };
+        if value.is_finite() && low_ok && value <= max {
+            return Ok(value);
+        }
+        let allowed = if exclusive_min {
+            format!("allowed: a number above {min} and at most {max} {unit}")
+        } else {
+            format!("allowed: a number from {min} to {max} {unit}")
+        };
+        Err(self.field_error(path, fmt_value(value), allowed.trim_end().to_string()))
+    }
+
+    fn parse_error(&self, e: toml::de::Error) -> Error {
+        let line = e.span().map_or(0, |s| {
+            self.text[..s.start.min(self.text.len())]
+                .matches('\n')
+                .count()
+                + 1
+        });
+        Error::Parse {
+            file: self.file.to_string(),
+            line,
+            message: e.message().trim().to_string(),
+        }
+    }
+
+    fn missing(&self, path: &str, allowed: &str) -> Error {
+        Error::Field {
+            file: self.file.to_string(),
+            line: 0,
+            field: path.to_string(),
+            value: "(missing)".into(),
+            allowed: format!("required: {allowed}"),
+        }
+    }
+}
+
+fn fmt_value(v: f64) -> String {
+    if v.is_nan() {
+        "nan".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{v}")
+    }
+}
+
+fn check_id(ctx: &Ctx, id: &str) -> Result<()> {
+    if id.is_empty() || slug(id) != id {
+        return Err(ctx.field_error(
+            "id",
+            id.to_string(),
+            "allowed: lower-case letters, digits and single dashes, e.g. \"sennheiser-hd600\""
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+fn check_name(ctx: &Ctx, key: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(ctx.field_error(
+            key,
+            format!("{value:?}"),
+            "allowed: a non-empty name".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a device file from disk; curve files it names are read relative to it.
+pub fn read_device_file(path: &Path) -> Result<Device> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+        path: label.clone(),
+        message: e.to_string(),
+    })?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    parse_device(&text, &label, &|rel: &str| {
+        let p = dir.join(rel);
+        std::fs::read_to_string(&p).map_err(|e| Error::Io {
+            path: p.display().to_string(),
+            message: e.to_string(),
+        })
+    })
+}
+
+/// Parses and validates a device file's `text`. `file` names it in errors; `read_curve`
+/// returns the text of a curve file the device names.
+pub fn parse_device(
+    text: &str,
+    file: &str,
+    read_curve: &dyn Fn(&str) -> Result<String>,
+) -> Result<Device> {
+    let ctx = Ctx { file, text };
+    let probe: Probe = toml::from_str(text).map_err(|e| ctx.parse_error(e))?;
+    match probe.kind.as_deref() {
+        Some("amplifier") => {
+            let f: AmpFile = toml::from_str(text).map_err(|e| ctx.parse_error(e))?;
+            build_amp(&ctx, f).map(Device::Amplifier)
+        }
+        Some("headphone") => {
+            let f: HeadphoneFile = toml::from_str(text).map_err(|e| ctx.parse_error(e))?;
+            build_headphone(&ctx, f, read_curve).map(Device::Load)
+        }
+        Some(other) => Err(ctx.field_error(
+            "type",
+            format!("{other:?}"),
+            "allowed: \"amplifier\" or \"headphone\"".into(),
+        )),
+        None => Err(ctx.missing("type", "\"amplifier\" or \"headphone\"")),
+    }
+}
+
+fn meta(
+    ctx: &Ctx,
+    id: Option<String>,
+    brand: &str,
+    model: &str,
+    source: Option<String>,
+) -> Result<Meta> {
+    check_name(ctx, "brand", brand)?;
+    check_name(ctx, "model", model)?;
+    let id = match id {
+        Some(id) => {
+            check_id(ctx, &id)?;
+            id
+        }
+        None => slug(&format!("{brand} {model}")),
+    };
+    Ok(Meta {
+        id,
+        brand: brand.into(),
+        model: model.into(),
+        source,
+        path: ctx.file.into(),
+    })
+}
+
+/// A figure claimed by one source, for picking and for conflict notes.
+struct Claim<'a> {
+    value: f64,
+    confidence: Confidence,
+    source: &'a str,
+}
+
+fn rank(c: Confidence) -> u8 {
+    match c {
+        Confidence::High | Confidence::User => 0,
+        Confidence::Medium => 1,
+        Confidence::Low => 2,
+        Confidence::Unverified => 3,
+    }
+}
+
+fn short(s: &str) -> String {
+    if s.chars().count() > 70 {
+        format!("{}…", s.chars().take(70).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Picks the most trustworthy claim (first among equals) and notes any other claim that
+/// differs by more than `tolerance` (a fraction, or dB when `absolute`).
+fn pick(
+    claims: &[Claim],
+    what: &str,
+    unit: &str,
+    output: &str,
+    tolerance: f64,
+    absolute: bool,
+    notes: &mut Vec<String>,
+) -> Option<f64> {
+    let best = claims.iter().min_by_key(|c| rank(c.confidence))?;
+    let differs = |c: &Claim| {
+        let d = (c.value - best.value).abs();
+        if absolute {
+            d > tolerance
+        } else {
+            d > tolerance * best.value.abs().max(1e-12)
+        }
+    };
+    let others: Vec<String> = claims
+        .iter()
+        .filter(|c| differs(c))
+        .map(|c| {
+            format!(
+                "{} {unit} ({}: {})",
+                fmt_sig(c.value),
+                conf_word(c.confidence),
+                short(c.source)
+            )
+        })
+        .collect();
+    if !others.is_empty() {
+        notes.push(format!(
+            "conflict: {what} of the {output} output: {} {unit} ({}: {}) is used over {}",
+            fmt_sig(best.value),
+            conf_word(best.confidence),
+            short(best.source),
+            others.join("; ")
+        ));
+    }
+    Some(best.value)
+}
+
+fn conf_word(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "measured",
+        Confidence::Medium => "medium confidence",
+        Confidence::Low => "low confidence",
+        Confidence::Unverified => "unverified",
+        Confidence::User => "user figure",
+    }
+}
+
+fn build_amp(ctx: &Ctx, f: AmpFile) -> Result<AmpDevice> {
+    let meta = meta(ctx, f.id, &f.brand, &f.model, f.source.clone())?;
+    if f.outputs.is_empty() {
+        return Err(ctx.field_error(
+            "outputs",
+            "[]".into(),
+            "required: at least one [[outputs]] table".into(),
+        ));
+    }
+    let mut outputs = Vec::new();
+    for (oi, o) in f.outputs.iter().enumerate() {
+        let opath = format!("outputs[{oi}]");
+        check_name(ctx, &format!("{opath}.name"), &o.name)?;
+        if outputs
+            .iter()
+            .any(|x: &AmpOutput| x.name.eq_ignore_ascii_case(&o.name))
+        {
+            return Err(ctx.field_error(
+                &format!("{opath}.name"),
+                format!("{:?}", o.name),
+                "allowed: a name no other output of this amplifier has".into(),
+            ));
+        }
+        let mut out = AmpOutput::new(&o.name, o.kind);
+        let file_conf = f.confidence.unwrap_or(Confidence::User);
+        let file_source = f.source.as_deref().unwrap_or("device file");
+        let mut sets: Vec<(String, Figures, Confidence, &str)> = Vec::new();
+        let direct = o.figures();
+        if !direct.is_empty() {
+            let conf = direct.confidence.unwrap_or(file_conf);
+            let src = direct.source.unwrap_or(file_source);
+            sets.push((opath.clone(), direct, conf, src));
+        }
+        for (si, s) in o.sources.iter().flatten().enumerate() {
+            let fig = s.figures();
+            let conf = fig.confidence.unwrap_or(file_conf);
+            let src = fig.source.unwrap_or(file_source);
+            sets.push((format!("{opath}.sources[{si}]"), fig, conf, src));
+        }
+        let (mut zo, mut gain, mut noise) = (vec![], vec![], vec![]);
+        for (path, fig, conf, src) in &sets {
+            let p = |k: &str| format!("{path}.{k}");
+            if let Some(v) = fig.output_impedance_ohm {
+                zo.push(Claim {
+                    value: ctx.range(&p("output_impedance_ohm"), v, 0.0, false, 10_000.0, "Ω")?,
+                    confidence: *conf,
+                    source: src,
+                });
+            }
+            if let Some(v) = fig.gain_db {
+                gain.push(Claim {
+                    value: ctx.range(&p("gain_db"), v, -60.0, false, 80.0, "dB")?,
+                    confidence: *conf,
+                    source: src,
+                });
+            }
+            if let Some(v) = fig.noise_uv {
+                noise.push((
+                    Claim {
+                        value: ctx.range(&p("noise_uv"), v, 0.0, true, 1e6, "µV")?,
+                        confidence: *conf,
+                        source: src,
+                    },
+                    fig.noise_weighting,
+                ));
+            }
+            // The conditions travel with each point so a report can say what a figure means.
+            let src_full = match fig.conditions {
+                Some(c) => format!("{src} [{c}]"),
+                None => src.to_string(),
+            };
+            if let Some(v) = fig.max_voltage_vrms {
+                let v = ctx.range(&p("max_voltage_vrms"), v, 0.0, true, 1000.0, "V rms")?;
+                out.ratings.push(RatingPoint {
+                    load_ohm: None,
+                    voltage_vrms: v,
+                    confidence: *conf,
+                    source: src_full.clone(),
+                });
+            }
+            if let Some(v) = fig.max_current_ma {
+                let v = ctx.range(&p("max_current_ma"), v, 0.0, true, 1e6, "mA")?;
+                let source = match fig.current_note {
+                    Some(n) => format!("{src} ({n})"),
+                    None => src.to_string(),
+                };
+                out.current_limits.push(CurrentClaim {
+                    current_a: v / 1000.0,
+                    confidence: *conf,
+                    source,
+                });
+            }
+            for (pi, pt) in fig.power.iter().enumerate() {
+                let pp = |k: &str| format!("{path}.power[{pi}].{k}");
+                let Some(z) = pt.load_ohm else {
+                    return Err(ctx.missing(
+                        &pp("load_ohm"),
+                        "the load in Ω that the power or voltage figure is for",
+                    ));
+                };
+                let z = ctx.range(&pp("load_ohm"), z, 0.0, true, 1e6, "Ω")?;
+                let v = match (pt.power_mw, pt.power_w, pt.voltage_vrms) {
+                    (Some(mw), None, None) => {
+                        (ctx.range(&pp("power_mw"), mw, 0.0, true, 1e7, "mW")? / 1000.0 * z).sqrt()
+                    }
+                    (None, Some(w), None) => {
+                        (ctx.range(&pp("power_w"), w, 0.0, true, 1e4, "W")? * z).sqrt()
+                    }
+                    (None, None, Some(v)) => {
+                        ctx.range(&pp("voltage_vrms"), v, 0.0, true, 1000.0, "V rms")?
+                    }
+                    _ => {
+                        return Err(Error::Field {
+                            file: ctx.file.into(),
+                            line: ctx.line_of("load_ohm", Some(&fmt_value(z))),
+                            field: format!("{path}.power[{pi}]"),
+                            value: "(several or none of power_mw, power_w, voltage_vrms)".into(),
+                            allowed: "required: exactly one of power_mw, power_w or voltage_vrms"
+                                .into(),
+                        });
+                    }
+                };
+                out.ratings.push(RatingPoint {
+                    load_ohm: Some(z),
+                    voltage_vrms: v,
+                    confidence: *conf,
+                    source: src_full.clone(),
+                });
+            }
+        }
+        let mut notes = Vec::new();
+        out.output_impedance = pick(
+            &zo,
+            "output impedance",
+            "Ω",
+            &o.name,
+            0.10,
+            false,
+            &mut notes,
+        )
+        .map(|ohm| SourceImpedance::Resistive { ohm });
+        out.gain_db = pick(&gain, "gain", "dB", &o.name, 1.0, true, &mut notes);
+        let noise_claims: Vec<Claim> = noise
+            .iter()
+            .map(|(c, _)| Claim {
+                value: c.value,
+                confidence: c.confidence,
+                source: c.source,
+            })
+            .collect();
+        if let Some(uv) = pick(
+            &noise_claims,
+            "noise",
+            "µV",
+            &o.name,
+            0.25,
+            false,
+            &mut notes,
+        ) {
+            let weighting = noise
+                .iter()
+                .find(|(c, _)| c.value == uv)
+                .and_then(|(_, w)| *w);
+            out.noise = Some(Noise {
+                noise_uv: uv,
+                a_weighted: weighting.map(|w| matches!(w, Weighting::A)),
+            });
+        }
+        if let Some(n) = &o.note {
+            notes.push(format!("note on the {} output: {n}", o.name));
+        }
+        out.notes = notes;
+        out.supply = match o.supply {
+            Some(SupplyKind::Bus5v) => Some(Supply::Bus { voltage_v: 5.0 }),
+            Some(SupplyKind::Battery) => Some(Supply::Battery {
+                capacity_mah: o
+                    .battery_capacity_mah
+                    .map(|c| {
+                        ctx.range(
+                            &format!("{opath}.battery_capacity_mah"),
+                            c,
+                            0.0,
+                            true,
+                            1e6,
+                            "mAh",
+                        )
+                    })
+                    .transpose()?,
+            }),
+            Some(SupplyKind::Mains) => Some(Supply::Mains),
+            Some(SupplyKind::Other) => Some(Supply::Other {
+                description: o.supply_note.clone().unwrap_or_default(),
+            }),
+            None => None,
+        };
+        if let Some(base) = &o.bridged_from {
+            if !sets.is_empty() {
+                return Err(ctx.field_error(&format!("{opath}.bridged_from"), format!("{base:?}"), "allowed only on an output with no figures of its own (it is derived from the named one)".into()));
+            }
+            if !f
+                .outputs
+                .iter()
+                .any(|x| x.name.eq_ignore_ascii_case(base) && x.bridged_from.is_none())
+            {
+                return Err(ctx.field_error(
+                    &format!("{opath}.bridged_from"),
+                    format!("{base:?}"),
+                    format!(
+                        "allowed: the name of another output of this amplifier ({})",
+                        f.outputs
+                            .iter()
+                            .filter(|x| x.bridged_from.is_none())
+                            .map(|x| x.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            out.bridged_from = Some(base.clone());
+        }
+        outputs.push(out);
+    }
+    Ok(AmpDevice {
+        amplifier: Amplifier {
+            name: meta.name(),
+            outputs,
+        },
+        meta,
+        category: f.category,
+        class: f.class,
+    })
+}
+
+fn build_headphone(
+    ctx: &Ctx,
+    f: HeadphoneFile,
+    read_curve: &dyn Fn(&str) -> Result<String>,
+) -> Result<LoadDevice> {
+    let meta = meta(ctx, f.id, &f.brand, &f.model, f.source.clone())?;
+    let nominal = f
+        .impedance_ohm
+        .map(|z| ctx.range("impedance_ohm", z, 0.0, true, 100_000.0, "Ω"))
+        .transpose()?;
+    let sensitivity = match (f.sensitivity_db, f.sensitivity_unit) {
+        (Some(v), Some(unit)) => Some(Sensitivity {
+            value_db: ctx.range("sensitivity_db", v, 50.0, false, 150.0, "dB SPL")?,
+            unit,
+        }),
+        (Some(v), None) => {
+            return Err(Error::Field {
+                file: ctx.file.into(),
+                line: ctx.line_of("sensitivity_db", None),
+                field: "sensitivity_unit".into(),
+                value: format!("(missing, for sensitivity_db = {})", fmt_value(v)),
+                allowed: "required with sensitivity_db: \"dB/mW\", \"dB/V\" or \"unknown\"".into(),
+            });
+        }
+        (None, Some(_)) => {
+            return Err(ctx.field_error(
+                "sensitivity_unit",
+                "(without sensitivity_db)".into(),
+                "allowed only together with sensitivity_db".into(),
+            ));
+        }
+        (None, None) => None,
+    };
+    let max_input_power_w = f
+        .max_input_power_mw
+        .map(|p| {
+            ctx.range("max_input_power_mw", p, 0.0, true, 1e7, "mW")
+                .map(|p| p / 1000.0)
+        })
+        .transpose()?;
+    let mut notes = vec![];
+    let impedance = match f.impedance_curve {
+        None => None,
+        Some(c) => Some(curve_model(ctx, c, read_curve, &mut notes)?),
+    };
+    let load = Load {
+        name: meta.name(),
+        kind: LoadKind::Headphone { form: f.form },
+        nominal_impedance_ohm: nominal,
+        sensitivity,
+        impedance,
+        max_input_power_w,
+        confidence: f.confidence.unwrap_or(Confidence::User),
+        notes,
+    };
+    Ok(LoadDevice {
+        meta,
+        driver: f.driver,
+        load,
+    })
+}
+
+fn curve_model(
+    ctx: &Ctx,
+    c: CurveFile,
+    read_curve: &dyn Fn(&str) -> Result<String>,
+    notes: &mut Vec<String>,
+) -> Result<ImpedanceModel> {
+    match (c.file, c.model.as_deref()) {
+        (Some(file), None) => {
+            let text = read_curve(&file)?;
+            let mut curve = parse_zma(&text, &file)?;
+            if c.phase_known == Some(false) {
+                curve.phase_known = false;
+            }
+            if let Some(s) = c.source {
+                notes.push(format!("impedance curve from {s}"));
+            }
+            Ok(ImpedanceModel::Measured(curve))
+        }
+        (None, Some("resonance")) => {
+            let need = |k: &str, v: Option<f64>| {
+                v.ok_or_else(|| {
+                    ctx.missing(
+                        &format!("impedance_curve.{k}"),
+                        "a number (resonance model: re_ohm, fs_hz, qms, qes; le_mh optional)",
+                    )
+                })
+            };
+            let re = ctx.range(
+                "impedance_curve.re_ohm",
+                need("re_ohm", c.re_ohm)?,
+                0.0,
+                true,
+                10_000.0,
+                "Ω",
+            )?;
+            let fs = ctx.range(
+                "impedance_curve.fs_hz",
+                need("fs_hz", c.fs_hz)?,
+                0.0,
+                true,
+                100_000.0,
+                "Hz",
+            )?;
+            let qms = ctx.range(
+                "impedance_curve.qms",
+                need("qms", c.qms)?,
+                0.0,
+                true,
+                1000.0,
+                "",
+            )?;
+            let qes = ctx.range(
+                "impedance_curve.qes",
+                need("qes", c.qes)?,
+                0.0,
+                true,
+                1000.0,
+                "",
+            )?;
+            let le = ctx.range(
+                "impedance_curve.le_mh",
+                c.le_mh.unwrap_or(0.0),
+                0.0,
+                false,
+                100.0,
+                "mH",
+            )?;
+            let d = DriverResonance::new(re, le / 1000.0, fs, qms, qes).map_err(|e| {
+                ctx.field_error("impedance_curve", "resonance".into(), e.to_string())
+            })?;
+            Ok(ImpedanceModel::Resonance(d))
+        }
+        (None, Some(other)) => Err(ctx.field_error(
+            "impedance_curve.model",
+            format!("{other:?}"),
+            "allowed: \"resonance\" (or give file = \"curve.zma\")".into(),
+        )),
+        (Some(_), Some(_)) => Err(ctx.field_error(
+            "impedance_curve.model",
+            "(with file)".into(),
+            "allowed: either file or model, not both".into(),
+        )),
+        (None, None) => Err(ctx.missing(
+            "impedance_curve.file",
+            "a .zma file path, or model = \"resonance\" with its parameters",
+        )),
+    }
+}

@@ -1,0 +1,146 @@
+//! Reading and writing measured impedance (.zma) and response (.frd) text files.
+//!
+//! The format (physics.md, "Files"): optional header lines starting with `*`, `"` or `#`,
+//! then one point per line, `frequency value [phase°]`, separated by white space, commas,
+//! semicolons or tabs, CRLF or LF, values possibly with a `+` sign, frequency strictly
+//! rising. A header that says "phase unknown" marks a magnitude-only curve.
+
+use ampmatch_core::impedance::{CurvePoint, MeasuredCurve};
+
+use crate::error::{Error, Result};
+
+/// One parsed row: frequency, value, phase when present.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Row {
+    /// Hz.
+    pub frequency_hz: f64,
+    /// Ω for .zma, dB for .frd.
+    pub value: f64,
+    /// Degrees, when the row has a third column.
+    pub phase_deg: Option<f64>,
+    /// 1-based line in the file.
+    pub line: usize,
+}
+
+/// Parses the rows of a .zma or .frd text; `file` names it in errors.
+pub fn parse_rows(text: &str, file: &str) -> Result<(Vec<Row>, bool)> {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut phase_flagged_unknown = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = raw.trim_end_matches('\r').trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with(['*', '"', '#']) {
+            if line.to_ascii_lowercase().contains("phase unknown") {
+                phase_flagged_unknown = true;
+            }
+            continue;
+        }
+        let err = |message: String| Error::Measurement {
+            file: file.to_string(),
+            line: line_no,
+            message,
+        };
+        let fields: Vec<&str> = line
+            .split([' ', '\t', ',', ';'])
+            .filter(|s| !s.is_empty())
+            .collect();
+        if fields.len() < 2 {
+            return Err(err(format!(
+                "expected 'frequency value [phase]', found {line:?}"
+            )));
+        }
+        let parse = |s: &str, what: &str| -> Result<f64> {
+            s.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| err(format!("{what} {s:?} is not a number")))
+        };
+        let frequency_hz = parse(fields[0], "frequency")?;
+        let value = parse(fields[1], "value")?;
+        let phase_deg = fields.get(2).map(|s| parse(s, "phase")).transpose()?;
+        if frequency_hz <= 0.0 {
+            return Err(err(format!("frequency {frequency_hz} Hz must be above 0")));
+        }
+        if let Some(prev) = rows.last()
+            && frequency_hz <= prev.frequency_hz
+        {
+            return Err(err(format!(
+                "frequency {frequency_hz} Hz does not rise above {} Hz on line {}",
+                prev.frequency_hz, prev.line
+            )));
+        }
+        rows.push(Row {
+            frequency_hz,
+            value,
+            phase_deg,
+            line: line_no,
+        });
+    }
+    if rows.len() < 2 {
+        return Err(Error::Measurement {
+            file: file.to_string(),
+            line: text.lines().count().max(1),
+            message: format!("{} data row(s); a curve needs at least 2", rows.len()),
+        });
+    }
+    let phase_known = !phase_flagged_unknown && rows.iter().all(|r| r.phase_deg.is_some());
+    Ok((rows, phase_known))
+}
+
+/// Parses a .zma impedance curve.
+pub fn parse_zma(text: &str, file: &str) -> Result<MeasuredCurve> {
+    let (rows, phase_known) = parse_rows(text, file)?;
+    for r in &rows {
+        let bad = |message: String| Error::Measurement {
+            file: file.to_string(),
+            line: r.line,
+            message,
+        };
+        if r.value <= 0.0 {
+            return Err(bad(format!("impedance {} Ω must be above 0", r.value)));
+        }
+        if let Some(p) = r.phase_deg
+            && p.abs() > 90.0
+        {
+            return Err(bad(format!(
+                "phase {p}° must lie within ±90° for a passive load"
+            )));
+        }
+    }
+    let points = rows
+        .iter()
+        .map(|r| CurvePoint {
+            frequency_hz: r.frequency_hz,
+            magnitude_ohm: r.value,
+            phase_deg: if phase_known {
+                r.phase_deg.unwrap_or(0.0)
+            } else {
+                0.0
+            },
+        })
+        .collect();
+    MeasuredCurve::new(points, phase_known).map_err(|e| Error::Measurement {
+        file: file.to_string(),
+        line: 0,
+        message: e.to_string(),
+    })
+}
+
+/// Writes a curve as .zma text (with a header saying when the phase is unknown).
+pub fn write_zma(curve: &MeasuredCurve, title: &str) -> String {
+    let mut s = format!("* {title}\n");
+    if !curve.phase_known {
+        s.push_str("* phase unknown: magnitude only; the phase column is 0 as a placeholder\n");
+    }
+    s.push_str("* columns: freq_hz magnitude_ohm phase_deg\n");
+    for p in curve.points() {
+        s.push_str(&format!(
+            "{} {} {}\n",
+            p.frequency_hz, p.magnitude_ohm, p.phase_deg
+        ));
+    }
+    s
+}

@@ -1,0 +1,221 @@
+//! `ampmatch catalog search|show|validate`.
+
+use ampmatch_catalog::{Catalog, Device, DeviceKind, read_device_file};
+use ampmatch_core::units::fmt_sig;
+use anyhow::{Result, bail};
+use serde_json::json;
+
+use crate::args::CatalogCommand;
+
+fn side(kind: Option<&str>) -> Option<DeviceKind> {
+    match kind {
+        Some("amplifier") => Some(DeviceKind::Amplifier),
+        Some("load") => Some(DeviceKind::Load),
+        _ => None,
+    }
+}
+
+/// Resolves a name on either side: an exact or unique match among amplifiers or loads.
+fn resolve_any(catalog: &Catalog, name: &str) -> Result<Device> {
+    let amp = catalog.resolve(name, DeviceKind::Amplifier);
+    let load = catalog.resolve(name, DeviceKind::Load);
+    match (amp, load) {
+        (Ok(a), Err(_)) => Ok(a),
+        (Err(_), Ok(l)) => Ok(l),
+        (Ok(a), Ok(l)) => {
+            // Both sides matched fuzzily: an exact id or name wins, else it is ambiguous.
+            let exact = |d: &Device| {
+                d.meta().id.eq_ignore_ascii_case(name) || d.meta().name().eq_ignore_ascii_case(name)
+            };
+            match (exact(&a), exact(&l)) {
+                (true, false) => Ok(a),
+                (false, true) => Ok(l),
+                _ => bail!(
+                    "{name:?} matches the amplifier {} ({}) and the load {} ({}); give the id",
+                    a.meta().name(),
+                    a.meta().id,
+                    l.meta().name(),
+                    l.meta().id
+                ),
+            }
+        }
+        (Err(e), Err(_)) => Err(e.into()),
+    }
+}
+
+pub fn run(cmd: &CatalogCommand) -> Result<()> {
+    let catalog = Catalog::builtin();
+    match cmd {
+        CatalogCommand::Search {
+            text,
+            kind,
+            limit,
+            json,
+        } => {
+            let hits = catalog.search(text, side(kind.as_deref()));
+            if *json {
+                let rows: Vec<_> = hits.iter().take(*limit).map(|h| json!({"id": h.entry.id, "name": h.entry.name(), "type": h.entry.kind, "score": h.score})).collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else if hits.is_empty() {
+                let mut sugg = catalog.suggest(text, DeviceKind::Amplifier);
+                sugg.extend(catalog.suggest(text, DeviceKind::Load));
+                println!(
+                    "no match for {text:?}{}",
+                    if sugg.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; did you mean: {}?", sugg.join(", "))
+                    }
+                );
+            } else {
+                for h in hits.iter().take(*limit) {
+                    println!("{:<44} {:<10} {}", h.entry.id, h.entry.kind, h.entry.name());
+                }
+            }
+            Ok(())
+        }
+        CatalogCommand::Show { name, json } => {
+            let device = resolve_any(&catalog, name)?;
+            show(&device, *json)
+        }
+        CatalogCommand::Validate { files } => {
+            let mut n = 0;
+            if files.is_empty() {
+                for e in catalog.entries() {
+                    catalog.load(e)?;
+                    n += 1;
+                }
+            } else {
+                for f in files {
+                    read_device_file(f)?;
+                    n += 1;
+                }
+            }
+            println!("{n} device file(s) valid");
+            Ok(())
+        }
+    }
+}
+
+fn show(device: &Device, as_json: bool) -> Result<()> {
+    let meta = device.meta();
+    match device {
+        Device::Amplifier(a) => {
+            if as_json {
+                let outputs: Vec<_> = a
+                    .amplifier
+                    .outputs
+                    .iter()
+                    .map(|o| {
+                        let resolved = a
+                            .amplifier
+                            .select_output(Some(&o.name), false)
+                            .unwrap_or_else(|_| o.clone());
+                        json!({"output": o, "fit": resolved.fit()})
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &json!({"id": meta.id, "name": meta.name(), "type": "amplifier", "category": a.category, "class": a.class, "source": meta.source, "outputs": outputs})
+                    )?
+                );
+                return Ok(());
+            }
+            println!(
+                "{} ({})  amplifier{}{}",
+                meta.name(),
+                meta.id,
+                a.category
+                    .as_deref()
+                    .map_or(String::new(), |c| format!(", {c}")),
+                a.class
+                    .as_deref()
+                    .map_or(String::new(), |c| format!(", class {c}"))
+            );
+            for o in &a.amplifier.outputs {
+                let resolved = a.amplifier.select_output(Some(&o.name), false)?;
+                let fit = resolved.fit();
+                println!("\n  output {:?} ({:?})", o.name, o.kind);
+                println!(
+                    "    open-circuit voltage {}{}, current limit {}, output impedance {}, gain {}, noise {}",
+                    if fit.open_circuit_is_lower_bound {
+                        "≥ "
+                    } else {
+                        ""
+                    },
+                    fit.open_circuit_voltage_vrms
+                        .map_or("unknown".into(), |v| format!("{} V", fmt_sig(v))),
+                    fit.current_limit_a
+                        .map_or("unknown".into(), |i| format!("{} mA", fmt_sig(i * 1000.0))),
+                    resolved
+                        .output_impedance_ohm()
+                        .map_or("unknown".into(), |z| format!("{} Ω", fmt_sig(z))),
+                    resolved
+                        .gain_db
+                        .map_or("unknown".into(), |g| format!("{} dB", fmt_sig(g))),
+                    resolved
+                        .noise
+                        .map_or("unknown".into(), |n| format!("{} µV", fmt_sig(n.noise_uv)))
+                );
+                for p in &fit.points {
+                    println!(
+                        "    {} V {} (fit {} V, {:+.1} %) [{:?}] {}",
+                        fmt_sig(p.given_voltage_vrms),
+                        p.load_ohm
+                            .map_or("open circuit".into(), |z| format!("into {} Ω", fmt_sig(z))),
+                        fmt_sig(p.predicted_voltage_vrms),
+                        p.residual_pct,
+                        p.confidence,
+                        p.source
+                    );
+                }
+                for n in &resolved.notes {
+                    println!("    {n}");
+                }
+            }
+        }
+        Device::Load(l) => {
+            if as_json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &json!({"id": meta.id, "name": meta.name(), "type": "headphone", "driver": l.driver, "source": meta.source, "load": l.load})
+                    )?
+                );
+                return Ok(());
+            }
+            let ld = &l.load;
+            println!("{} ({})  load", meta.name(), meta.id);
+            println!("  kind               {:?}", ld.kind);
+            println!(
+                "  impedance          {}",
+                ld.nominal_impedance_ohm
+                    .map_or("unknown".into(), |z| format!("{} Ω", fmt_sig(z)))
+            );
+            println!(
+                "  sensitivity        {}",
+                ld.sensitivity.map_or("unknown".into(), |s| format!(
+                    "{} {}",
+                    fmt_sig(s.value_db),
+                    s.unit
+                ))
+            );
+            if let Some(m) = &ld.impedance {
+                println!("  impedance curve    {}", m.describe());
+            }
+            if let Some(p) = ld.max_input_power_w {
+                println!("  max input power    {} mW", fmt_sig(p * 1000.0));
+            }
+            println!("  confidence         {:?}", ld.confidence);
+            for n in &ld.notes {
+                println!("  {n}");
+            }
+        }
+    }
+    if let Some(s) = &meta.source {
+        println!("\n  source: {s}");
+    }
+    println!("  file: {}", meta.path);
+    Ok(())
+}
