@@ -131,6 +131,16 @@ impl Catalog {
         {
             return Ok(e);
         }
+        if let Some(e) = self.entries.iter().find(|e| {
+            e.side() != Some(side)
+                && (e.id.eq_ignore_ascii_case(q) || e.name().eq_ignore_ascii_case(q))
+        }) {
+            return Err(Error::WrongSide {
+                name: e.name(),
+                is: e.side().map_or("device", |s| s.as_str()).into(),
+                wanted: side.as_str().into(),
+            });
+        }
         let hits = self.search(q, Some(side));
         let Some(best) = hits.first() else {
             return Err(Error::NotFound {
@@ -139,10 +149,15 @@ impl Catalog {
                 suggestions: self.suggest(q, side),
             });
         };
-        // Hits are sorted by score, then name length: the best is unique when the next one
-        // scores lower or, at the same score, has a longer name.
+        // Hits are sorted by score, then name length. The best is unique when it scores
+        // highest alone, or when every equal hit is a longer variant of its name
+        // ("Sennheiser HD600" and "Sennheiser HD600 (measured)").
         let tied: Vec<&Match> = hits.iter().take_while(|h| h.score == best.score).collect();
-        if tied.len() == 1 || tied[1].entry.name().len() > best.entry.name().len() {
+        let best_name = best.entry.name().to_lowercase();
+        if tied.iter().skip(1).all(|h| {
+            let n = h.entry.name().to_lowercase();
+            n.len() > best_name.len() && n.starts_with(&best_name)
+        }) {
             return Ok(best.entry);
         }
         Err(Error::Ambiguous {
@@ -166,15 +181,10 @@ impl Catalog {
             self.load(e)?
         };
         if device.kind() != side {
-            return Err(Error::NotFound {
-                query: query.into(),
-                kind: side.as_str().into(),
-                suggestions: vec![format!(
-                    "{} is a {}, not a {}",
-                    device.meta().name(),
-                    device.kind().as_str(),
-                    side.as_str()
-                )],
+            return Err(Error::WrongSide {
+                name: device.meta().name(),
+                is: device.kind().as_str().into(),
+                wanted: side.as_str().into(),
             });
         }
         Ok(device)

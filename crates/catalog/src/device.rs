@@ -874,7 +874,15 @@ fn curve_model(
 ) -> Result<ImpedanceModel> {
     match (c.file, c.model.as_deref()) {
         (Some(file), None) => {
-            let text = read_curve(&file)?;
+            let text = read_curve(&file).map_err(|e| {
+                ctx.field_error(
+                    "impedance_curve.file",
+                    format!("{file:?}"),
+                    format!(
+                        "cannot be read ({e}); allowed: a .zma file, relative to this device file"
+                    ),
+                )
+            })?;
             let mut curve = parse_zma(&text, &file)?;
             if c.phase_known == Some(false) {
                 curve.phase_known = false;

@@ -55,6 +55,16 @@ pub enum Error {
         /// Close names.
         suggestions: Vec<String>,
     },
+    /// The name is a device of the other side (an amplifier given as a load, or back).
+    #[error("{name} is a {is}, not a {wanted}")]
+    WrongSide {
+        /// The device's name.
+        name: String,
+        /// What it is.
+        is: String,
+        /// What was asked for.
+        wanted: String,
+    },
     /// Several devices match a name equally well.
     #[error("{query:?} matches several {kind}s equally well{}", did_you_mean(.candidates))]
     Ambiguous {

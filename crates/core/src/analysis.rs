@@ -365,11 +365,19 @@ pub fn analyze(
     let v_oc_fit = fit.open_circuit_voltage_vrms;
     let v_oc = match (v_oc_fit, gain_limited) {
         (Some(a), Some(b)) => Some(a.min(b)),
-        (a, _) => a,
+        (a, None) => a,
+        (None, Some(g)) => {
+            f.add(
+                Severity::Info,
+                "assumption",
+                format!("assumption: with no rating known, the output's maximum is taken as the full-scale source × gain, {} V open circuit (the amplifier may clip earlier, so loudness may be overstated and the safety findings are what a clean output could do)", fmt_sig(g)),
+            );
+            Some(g)
+        }
     };
     let i_max = fit.current_limit_a;
     let zo_or_zero = zo.unwrap_or(0.0);
-    if output.ratings.is_empty() && output.current_limits.is_empty() {
+    if output.ratings.is_empty() && output.current_limits.is_empty() && gain_limited.is_none() {
         f.add(Severity::Info, "missing-output-limits", format!("no power, voltage or current figure is known for the {} output, so its maximum level cannot be computed", output.name));
     } else if !fit.points.is_empty() {
         let pts: Vec<String> = fit
