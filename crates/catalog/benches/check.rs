@@ -9,21 +9,57 @@ use criterion::{Criterion, black_box, criterion_group, criterion_main};
 fn full_check(c: &mut Criterion) {
     let catalog = Catalog::builtin();
     let settings = Settings::default();
-    c.bench_function("check O2 x DT1990 Pro (resolve + parse + fit + curve)", |b| {
-        b.iter(|| {
-            let Ok(Device::Amplifier(amp)) = catalog.resolve(black_box("Objective2"), DeviceKind::Amplifier) else { unreachable!() };
-            let Ok(Device::Load(load)) = catalog.resolve(black_box("Beyerdynamic DT1990 Pro"), DeviceKind::Load) else { unreachable!() };
-            let out = amp.amplifier.select_output(None, false).unwrap();
-            analyze(&amp.amplifier.name, &out, &load.load, Target::default(), &settings)
-        })
-    });
-    let Ok(Device::Amplifier(amp)) = catalog.resolve("chord-mojo", DeviceKind::Amplifier) else { unreachable!() };
-    let Ok(Device::Load(load)) = catalog.resolve("beyerdynamic-dt1990-pro", DeviceKind::Load) else { unreachable!() };
+    c.bench_function(
+        "check O2 x DT1990 Pro (resolve + parse + fit + curve)",
+        |b| {
+            b.iter(|| {
+                let Ok(Device::Amplifier(amp)) =
+                    catalog.resolve(black_box("Objective2"), DeviceKind::Amplifier)
+                else {
+                    unreachable!()
+                };
+                let Ok(Device::Load(load)) =
+                    catalog.resolve(black_box("Beyerdynamic DT1990 Pro"), DeviceKind::Load)
+                else {
+                    unreachable!()
+                };
+                let out = amp.amplifier.select_output(None, false).unwrap();
+                analyze(
+                    &amp.amplifier.name,
+                    &out,
+                    &load.load,
+                    Target::default(),
+                    &settings,
+                )
+            })
+        },
+    );
+    let Ok(Device::Amplifier(amp)) = catalog.resolve("chord-mojo", DeviceKind::Amplifier) else {
+        unreachable!()
+    };
+    let Ok(Device::Load(load)) = catalog.resolve("beyerdynamic-dt1990-pro", DeviceKind::Load)
+    else {
+        unreachable!()
+    };
     let out = amp.amplifier.select_output(None, false).unwrap();
     c.bench_function("analyze only (Mojo x DT1990 Pro, measured curve)", |b| {
-        b.iter(|| analyze(black_box(&amp.amplifier.name), &out, &load.load, Target::default(), &settings))
+        b.iter(|| {
+            analyze(
+                black_box(&amp.amplifier.name),
+                &out,
+                &load.load,
+                Target::default(),
+                &settings,
+            )
+        })
     });
-    c.bench_function("fuzzy resolve \"Objective2\"", |b| b.iter(|| catalog.resolve_entry(black_box("Objective2"), DeviceKind::Amplifier).unwrap()));
+    c.bench_function("fuzzy resolve \"Objective2\"", |b| {
+        b.iter(|| {
+            catalog
+                .resolve_entry(black_box("Objective2"), DeviceKind::Amplifier)
+                .unwrap()
+        })
+    });
 }
 
 criterion_group!(benches, full_check);

@@ -24,6 +24,14 @@ fn draw_err<E: std::fmt::Debug>(e: E) -> Error {
     Error::Draw(format!("{e:?}"))
 }
 
+fn hz_label(f: &f64) -> String {
+    if *f >= 1000.0 {
+        format!("{}k", f / 1000.0)
+    } else {
+        format!("{f}")
+    }
+}
+
 fn padded(lo: f64, hi: f64, min_span: f64) -> (f64, f64) {
     let span = (hi - lo).max(min_span);
     let mid = 0.5 * (lo + hi);
@@ -54,20 +62,23 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
             .fold((f64::INFINITY, 0f64), |(a, b), p| {
                 (a.min(p.impedance_ohm), b.max(p.impedance_ohm))
             });
-        let (zlo, zhi) = (zlo * 0.8, zhi * 1.25);
+        let (zlo, zhi) = padded(zlo, zhi, 0.1 * zhi.max(1.0));
+        let zlo = zlo.max(0.0);
         let mut chart = ChartBuilder::on(&panels[0])
             .margin(8)
             .x_label_area_size(30)
             .y_label_area_size(60)
             .right_y_label_area_size(50)
             .caption("Load impedance", ("sans-serif", 14))
-            .build_cartesian_2d(x_range.clone(), (zlo..zhi).log_scale())
+            .build_cartesian_2d(x_range.clone(), zlo..zhi)
             .map_err(draw_err)?
             .set_secondary_coord(x_range.clone(), -90f64..90f64);
         chart
             .configure_mesh()
             .x_desc("Hz")
             .y_desc("|Z| Ω")
+            .x_label_formatter(&hz_label)
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .draw()
             .map_err(draw_err)?;
         chart
@@ -119,9 +130,9 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
         };
         let mut chart = ChartBuilder::on(&panels[1])
             .margin(8)
+            .margin_right(58)
             .x_label_area_size(30)
             .y_label_area_size(60)
-            .right_y_label_area_size(50)
             .caption(caption, ("sans-serif", 14))
             .build_cartesian_2d(x_range.clone(), dlo..dhi)
             .map_err(draw_err)?;
@@ -129,6 +140,8 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
             .configure_mesh()
             .x_desc("Hz")
             .y_desc("dB re 1 kHz")
+            .x_label_formatter(&hz_label)
+            .y_label_formatter(&|v| format!("{v:.1}"))
             .draw()
             .map_err(draw_err)?;
         chart
@@ -149,9 +162,9 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
             let (slo, shi) = padded(slo, shi, 6.0);
             let mut chart = ChartBuilder::on(&panels[2])
                 .margin(8)
+                .margin_right(58)
                 .x_label_area_size(30)
                 .y_label_area_size(60)
-                .right_y_label_area_size(50)
                 .caption(
                     format!("Maximum SPL (target {} dB)", report.target_spl_db),
                     ("sans-serif", 14),
@@ -162,6 +175,8 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
                 .configure_mesh()
                 .x_desc("Hz")
                 .y_desc("dB SPL")
+                .x_label_formatter(&hz_label)
+                .y_label_formatter(&|v| format!("{v:.0}"))
                 .draw()
                 .map_err(draw_err)?;
             chart
