@@ -373,10 +373,28 @@ impl Ctx<'_> {
                 .count()
                 + 1
         });
+        let mut message = e.message().trim().to_string();
+        if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.split('`').next())
+        {
+            message = format!("{message}: required, {}", allowed_for(field));
+        } else if message.starts_with("invalid type") {
+            // Name the key whose value has the wrong type.
+            let key = self
+                .text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_start_matches('{').trim().to_string());
+            if let Some(key) = key.filter(|k| !k.is_empty() && !k.contains(' ')) {
+                message = format!("{key}: {message} ({})", allowed_for(&key));
+            }
+        }
         Error::Parse {
             file: self.file.to_string(),
             line,
-            message: e.message().trim().to_string(),
+            message,
         }
     }
 
@@ -388,6 +406,36 @@ impl Ctx<'_> {
             value: "(missing)".into(),
             allowed: format!("required: {allowed}"),
         }
+    }
+}
+
+/// What a key takes, for errors about a missing or mistyped value (docs/devices.md).
+fn allowed_for(key: &str) -> &'static str {
+    match key {
+        "type" => "\"amplifier\" or \"headphone\"",
+        "brand" | "model" | "name" => "a non-empty text",
+        "form" => "\"over-ear\", \"on-ear\" or \"in-ear\"",
+        "kind" => "\"single-ended\", \"balanced\", \"speaker\" or \"unspecified\"",
+        "sensitivity_unit" => "\"dB/mW\", \"dB/V\" or \"unknown\"",
+        "outputs" => "at least one [[outputs]] table with name and kind",
+        "confidence" => "\"high\", \"medium\", \"low\", \"unverified\" or \"user\"",
+        "power" => "an array of { load_ohm = …, power_mw = … } tables",
+        k if k.ends_with("_ohm")
+            || k.ends_with("_mw")
+            || k.ends_with("_db")
+            || k.ends_with("_vrms")
+            || k.ends_with("_ma")
+            || k.ends_with("_uv")
+            || k.ends_with("_hz")
+            || k.ends_with("_w")
+            || k.ends_with("_mh")
+            || k.ends_with("_mah")
+            || k == "qms"
+            || k == "qes" =>
+        {
+            "a number, without a unit"
+        }
+        _ => "see docs/devices.md",
     }
 }
 
