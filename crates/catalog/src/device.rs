@@ -7,7 +7,7 @@ use ampmatch_core::amplifier::{
     AmpOutput, Amplifier, Confidence, CurrentClaim, Noise, OutputKind, RatingPoint, Supply,
 };
 use ampmatch_core::impedance::{DriverResonance, ImpedanceModel, SourceImpedance};
-use ampmatch_core::load::{HeadphoneForm, Load, LoadKind};
+use ampmatch_core::load::{HeadphoneForm, Load, LoadKind, PowerHandling};
 use ampmatch_core::sensitivity::{Sensitivity, SensitivityUnit};
 use ampmatch_core::units::fmt_sig;
 use serde::Deserialize;
@@ -897,16 +897,13 @@ fn build_headphone(
         None => None,
         Some(c) => Some(curve_model(ctx, c, read_curve, &mut notes)?),
     };
-    let load = Load {
-        name: meta.name(),
-        kind: LoadKind::Headphone { form: f.form },
-        nominal_impedance_ohm: nominal,
-        sensitivity,
-        impedance,
-        max_input_power_w,
-        confidence: f.confidence.unwrap_or(Confidence::User),
-        notes,
-    };
+    let mut load = Load::headphone(&meta.name(), f.form);
+    load.nominal_impedance_ohm = nominal;
+    load.sensitivity = sensitivity;
+    load.impedance = impedance;
+    load.max_input_power_w = max_input_power_w;
+    load.confidence = f.confidence.unwrap_or(Confidence::User);
+    load.notes = notes;
     Ok(LoadDevice {
         meta,
         driver: f.driver,

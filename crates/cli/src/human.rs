@@ -50,8 +50,9 @@ pub fn report(r: &Report, amp_id: &str, load_id: &str) -> String {
     if let Some(sens) = &r.sensitivity {
         let given = match sens.unit_given {
             SensitivityUnit::Unknown => format!(
-                "{} dB (unit unknown; read as {:.2} dB/V)",
+                "{} dB (reference unknown; read as {}, {:.2} dB/V)",
                 fmt_sig(sens.value_db),
+                sens.assumed_unit.map(|u| u.to_string()).unwrap_or_default(),
                 sens.db_per_v
             ),
             SensitivityUnit::DbPerV => format!("{} dB/V", fmt_sig(sens.value_db)),
@@ -59,6 +60,12 @@ pub fn report(r: &Report, amp_id: &str, load_id: &str) -> String {
                 "{} dB/mW = {:.2} dB/V",
                 fmt_sig(sens.value_db),
                 sens.db_per_v
+            ),
+            SensitivityUnit::Db283V => format!("{} dB @ 2.83 V/1 m", fmt_sig(sens.value_db)),
+            SensitivityUnit::Db1W => format!(
+                "{} dB @ 1 W/1 m = {:.2} dB @ 2.83 V/1 m",
+                fmt_sig(sens.value_db),
+                sens.db_at_2_83v.unwrap_or(f64::NAN)
             ),
         };
         let _ = writeln!(w, "  sensitivity        {given}");
@@ -111,6 +118,39 @@ pub fn report(r: &Report, amp_id: &str, load_id: &str) -> String {
             .map_or("unknown".into(), |h| format!("{h:+.1} dB"))
     );
 
+    if let Some(l) = &r.listening {
+        let _ = writeln!(
+            w,
+            "  listening          {} m, {} speaker(s), room gain {:+.1} dB ({:+.1} dB from 1 m){}",
+            fmt_sig(l.distance_m),
+            l.speakers,
+            l.room_gain_db,
+            l.offset_db,
+            match (l.average_spl_db, l.headroom_db) {
+                (Some(a), Some(h)) =>
+                    format!("; {} dB average + {} dB headroom", fmt_sig(a), fmt_sig(h)),
+                _ => String::new(),
+            }
+        );
+        let _ = writeln!(
+            w,
+            "  power vs rating    {}",
+            r.power_ratio_to_rating
+                .map_or("unknown (no power rating)".into(), |x| format!(
+                    "{x:.2}× the speaker's continuous rating (≈2× recommended)"
+                ))
+        );
+    }
+    if let Some(d) = &r.power_draw {
+        let _ = writeln!(
+            w,
+            "  supply draw        {} at the target, {} at full output (class {:?}, per channel)",
+            opt(d.at_target_w, "W"),
+            opt(d.at_max_w, "W"),
+            d.class
+        );
+    }
+
     let _ = writeln!(w, "\nSounds as intended?");
     let _ = writeln!(
         w,
@@ -134,6 +174,26 @@ pub fn report(r: &Report, amp_id: &str, load_id: &str) -> String {
         opt(r.eighth_rule_max_output_impedance_ohm, "Ω"),
         opt(r.min_impedance_ohm, "Ω")
     );
+
+    if r.cable_resistance_ohm.is_some()
+        || r.qts_shifted.is_some()
+        || r.epdr_min_ohm.is_some() && r.listening.is_some()
+    {
+        let _ = writeln!(
+            w,
+            "  cable              {}",
+            opt(r.cable_resistance_ohm, "Ω")
+        );
+        let _ = writeln!(
+            w,
+            "  Qts with source    {}",
+            r.qts_shifted.map_or("unknown".into(), |q| format!(
+                "{q:.3} (Qes {:.3})",
+                r.qes_shifted.unwrap_or(f64::NAN)
+            ))
+        );
+        let _ = writeln!(w, "  EPDR minimum       {}", opt(r.epdr_min_ohm, "Ω"));
+    }
 
     let _ = writeln!(w, "\nHiss and volume");
     let _ = writeln!(w, "  hiss               {}", opt(r.noise_spl_db, "dB SPL"));

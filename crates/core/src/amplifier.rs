@@ -151,6 +151,32 @@ pub struct Noise {
     pub a_weighted: Option<bool>,
 }
 
+/// Output stage class, for efficiency and for how hard a reactive load is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AmpClass {
+    /// Class A.
+    A,
+    /// Class AB (a class-B output stage with bias).
+    AB,
+    /// Class D (switching).
+    D,
+    /// Valve.
+    #[serde(rename = "tube")]
+    Tube,
+}
+
+/// A class-D amplifier's output LC filter.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OutputFilter {
+    /// Series inductance, H.
+    pub l_h: f64,
+    /// Shunt capacitance, F.
+    pub c_f: f64,
+    /// With feedback taken after the filter, the filter's load dependence is corrected and
+    /// the filter is left out of the response.
+    pub post_filter_feedback: bool,
+}
+
 /// One output of an amplifier, as described by its sources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AmpOutput {
@@ -176,6 +202,12 @@ pub struct AmpOutput {
     pub bridged_from: Option<String>,
     /// Notes from the sources the report should show (conflicts, conditions).
     pub notes: Vec<String>,
+    /// Output stage class, when known.
+    pub class: Option<AmpClass>,
+    /// The lowest load impedance the maker rates the output for, Ω.
+    pub min_load_ohm: Option<f64>,
+    /// Class-D output filter, when known.
+    pub output_filter: Option<OutputFilter>,
 }
 
 impl AmpOutput {
@@ -192,6 +224,9 @@ impl AmpOutput {
             supply: None,
             bridged_from: None,
             notes: vec![],
+            class: None,
+            min_load_ohm: None,
+            output_filter: None,
         }
     }
 
@@ -252,6 +287,10 @@ impl AmpOutput {
         });
         out.gain_db = base.gain_db.map(|g| g + 20.0 * 2f64.log10());
         out.supply = base.supply.clone();
+        out.class = base.class;
+        // A bridged output puts each half across half the load: the minimum load doubles.
+        out.min_load_ohm = self.min_load_ohm.or(base.min_load_ohm.map(|z| 2.0 * z));
+        out.output_filter = self.output_filter.or(base.output_filter);
         out.notes = self.notes.clone();
         out.notes.push(format!(
             "assumption: no figures are known for the {} output; it is taken as the bridged {} output: 2× the voltage swing and 2× the output impedance",

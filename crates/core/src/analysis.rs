@@ -1,15 +1,21 @@
 //! The analysis: one amplifier output into one load, every figure from one model.
 //!
-//! V_load(f) = min(V_oc, I_max·|Z(f)+Zout|)·|Z(f)|/|Z(f)+Zout| — the output's voltage and
-//! current limits behind its output impedance, into the load's impedance at each frequency.
-//! SPL = S_V + 20·log10(V) with S_V the sensitivity in dB/V (physics.md). Required level,
-//! maximum SPL, headroom, response deviation, hiss and safety all follow from it.
+//! V_load(f) = min(V_oc, I_max·|Z_in(f)|)·|H(f)| — the output's voltage and current limits
+//! behind its output impedance, through the cable (and a class-D filter), into the load's
+//! impedance at each frequency; for a plain source H = Z/(Z+Zout), Z_in = Z+Zout ([`crate::chain`]).
+//! SPL = S_V + 20·log10(V) (+ the listening position's offset for loudspeakers), with S_V
+//! the sensitivity in dB/V (physics.md). Required level, maximum SPL, headroom, response
+//! deviation, hiss, power ratings and safety all follow from it.
 
 use serde::Serialize;
 
-use crate::amplifier::{AmpOutput, OutputKind};
-use crate::fit::{LimitFit, load_voltage};
+use num_complex::Complex64;
+
+use crate::amplifier::{AmpClass, AmpOutput, OutputKind};
+use crate::chain::{Cable, Chain, epdr_ohm};
+use crate::fit::LimitFit;
 use crate::impedance::ImpedanceModel;
+use crate::listening::{Listening, Preset};
 use crate::load::Load;
 use crate::sensitivity::{SensitivityReadings, SensitivityUnit};
 use crate::units::{db20, fmt_sig, undb20};
@@ -196,6 +202,47 @@ pub struct CurvePoint {
     pub max_spl_db: Option<f64>,
 }
 
+/// The listening position in a loudspeaker report.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ListeningReport {
+    /// m.
+    pub distance_m: f64,
+    /// Number of speakers.
+    pub speakers: u32,
+    /// dB.
+    pub room_gain_db: f64,
+    /// The preset the target came from, if any.
+    pub preset: Option<Preset>,
+    /// Average level at the seat, dB SPL (null when a peak target was given directly).
+    pub average_spl_db: Option<f64>,
+    /// Peak above average, dB (null when a peak target was given directly).
+    pub headroom_db: Option<f64>,
+    /// dB added to one speaker's 1 m SPL to get the seat's SPL.
+    pub offset_db: f64,
+}
+
+/// Power drawn from the supply, per channel.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PowerDraw {
+    /// The output stage class the estimate is for.
+    pub class: AmpClass,
+    /// At the target, W.
+    pub at_target_w: Option<f64>,
+    /// At full output, W.
+    pub at_max_w: Option<f64>,
+}
+
+/// What surrounds the pairing: the listening position and the cable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Context {
+    /// Where the listener sits (used for loudspeakers).
+    pub listening: Listening,
+    /// The preset the target came from, for the report.
+    pub preset: Option<Preset>,
+    /// Speaker cable, if any.
+    pub cable: Option<Cable>,
+}
+
 /// Where the volume control sits for the target.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Volume {
@@ -252,6 +299,20 @@ pub struct Report {
     pub volume: Option<Volume>,
     /// The limit fit, with every point and its residual.
     pub fit: LimitFit,
+    /// For loudspeakers: where the listener is and how loud (null for headphones).
+    pub listening: Option<ListeningReport>,
+    /// Amplifier power into the nominal impedance / the speaker's continuous rating.
+    pub power_ratio_to_rating: Option<f64>,
+    /// Qes with the source resistance (output impedance + cable) in series.
+    pub qes_shifted: Option<f64>,
+    /// Qts with the source resistance in series (null without Thiele-Small parameters).
+    pub qts_shifted: Option<f64>,
+    /// Lowest equivalent peak dissipation resistance over the band, Ω.
+    pub epdr_min_ohm: Option<f64>,
+    /// Speaker cable loop resistance, Ω (null when no cable was given).
+    pub cable_resistance_ohm: Option<f64>,
+    /// Estimated power drawn from the supply per channel, by output stage class.
+    pub power_draw: Option<PowerDraw>,
     /// 20 Hz–20 kHz.
     pub curve: Vec<CurvePoint>,
     /// The answer.
@@ -288,7 +349,8 @@ impl Findings {
     }
 }
 
-/// Analyses `output` of amplifier `amp_name` driving `load` at `target`.
+/// Analyses `output` of amplifier `amp_name` driving `load` at `target`, with the default
+/// context (no cable; for loudspeakers the default listening position).
 pub fn analyze(
     amp_name: &str,
     output: &AmpOutput,
@@ -296,17 +358,66 @@ pub fn analyze(
     target: Target,
     settings: &Settings,
 ) -> Report {
+    analyze_in(
+        amp_name,
+        output,
+        load,
+        target,
+        &Context::default(),
+        settings,
+    )
+}
+
+/// Efficiency of an output stage at `p_w` out of `p_max_w` (physics.md, "Efficiency"):
+/// class D ≈ 88 % (85–95 % at high power); class B/AB (π/4)·√(P/Pmax), the sine's peak over
+/// the rail; class A push-pull draws 2·Pmax whatever it delivers. Quiescent losses of B/AB
+/// and D are not known and left out.
+fn supply_power_w(class: AmpClass, p_w: f64, p_max_w: f64) -> Option<f64> {
+    match class {
+        AmpClass::D => Some(p_w / 0.88),
+        AmpClass::AB => Some(4.0 / std::f64::consts::PI * (p_w * p_max_w).sqrt()),
+        AmpClass::A => Some(2.0 * p_max_w),
+        AmpClass::Tube => None,
+    }
+}
+
+/// Analyses `output` of amplifier `amp_name` driving `load` at `target` in `context`.
+pub fn analyze_in(
+    amp_name: &str,
+    output: &AmpOutput,
+    load: &Load,
+    target: Target,
+    context: &Context,
+    settings: &Settings,
+) -> Report {
     let mut f = Findings(Vec::new());
+    let speaker = load.is_speaker();
     let target_spl = target.peak_spl_db();
     let z_nom = load.effective_nominal_ohm();
     let zo = output.output_impedance_ohm();
     let model: Option<ImpedanceModel> = load.impedance_model();
+    let cable_ohm = context.cable.as_ref().map(|c| c.resistance_ohm);
+    let filter = output.output_filter.filter(|fl| !fl.post_filter_feedback);
+    let chain = Chain {
+        source: output.output_impedance,
+        cable_ohm: cable_ohm.unwrap_or(0.0),
+        filter,
+    };
+    // dB from a speaker's 1 m SPL to the seat; headphones are measured at the ear.
+    let offset = if speaker {
+        context.listening.offset_db()
+    } else {
+        0.0
+    };
+    let place = if speaker { "at the seat" } else { "at the ear" };
 
     for note in load.notes.iter().chain(output.notes.iter()) {
         let (sev, rule) = if note.starts_with("conflict") {
             (Severity::Warning, "source-conflict")
         } else if note.starts_with("assumption") {
             (Severity::Info, "assumption")
+        } else if note.starts_with("suspect") {
+            (Severity::Warning, "suspect-data")
         } else {
             (Severity::Info, "source-note")
         };
@@ -318,9 +429,27 @@ pub fn analyze(
             None => f.add(Severity::Info, "missing-impedance", "the load's impedance is unknown, so the voltage it receives, the current and the power cannot be computed".into()),
         }
     }
+    if let Some(c) = &context.cable {
+        f.add(
+            Severity::Info,
+            "cable",
+            format!(
+                "speaker cable: {}, {} Ω loop resistance in series with the output",
+                c.description,
+                fmt_sig(c.resistance_ohm)
+            ),
+        );
+    }
+    if let Some(fl) = output.output_filter {
+        if fl.post_filter_feedback {
+            f.add(Severity::Info, "output-filter", "the class-D output filter is inside the feedback loop (post-filter feedback), so its load dependence is corrected".into());
+        } else {
+            f.add(Severity::Info, "output-filter", format!("class-D output filter L {} µH, C {} µF: H = 1/(1 + sL/Z + s²LC), so the top octave depends on the load's impedance", fmt_sig(fl.l_h * 1e6), fmt_sig(fl.c_f * 1e6)));
+        }
+    }
 
-    // Sensitivity: kept as given, read in dB/V at the nominal impedance.
-    let readings = load.sensitivity.and_then(|s| s.readings(z_nom));
+    // Sensitivity: kept as given, read in dB/V (at the ear, or at 1 m) at the nominal impedance.
+    let readings = load.sensitivity.and_then(|s| s.readings(z_nom, speaker));
     let s_v = readings.map(|r| r.db_per_v);
     match (readings, z_nom) {
         (Some(r), Some(z)) => match r.unit_given {
@@ -329,27 +458,36 @@ pub fn analyze(
                 "sensitivity-unit-converted",
                 format!("sensitivity {} dB/mW at {} Ω is {:.2} dB/V (dB/V = dB/mW + 10·log10(1000 Ω/Z))", fmt_sig(r.value_db), fmt_sig(z), r.db_per_v),
             ),
-            SensitivityUnit::Unknown => f.add(
-                Severity::Warning,
-                "sensitivity-unit-unknown",
-                format!(
-                    "the sensitivity's unit is not known: {v} dB/mW would be {mw:.2} dB/V at {z} Ω, {v} dB/V is {v} dB/V; assumed {assumed} (the lower reading, so loudness is not overstated); the safety checks also use the other reading",
-                    v = fmt_sig(r.value_db),
-                    mw = crate::sensitivity::db_per_mw_to_db_per_v(r.value_db, z),
-                    z = fmt_sig(z),
-                    assumed = r.assumed_unit.map(|u| u.to_string()).unwrap_or_default()
-                ),
+            SensitivityUnit::Db1W => f.add(
+                Severity::Info,
+                "sensitivity-reference-converted",
+                format!("sensitivity {} dB @ 1 W/1 m at {} Ω is {:.2} dB @ 2.83 V/1 m (S_2.83V = S_1W + 10·log10(8 Ω/Z))", fmt_sig(r.value_db), fmt_sig(z), r.db_at_2_83v.unwrap_or(f64::NAN)),
             ),
-            SensitivityUnit::DbPerV => {}
+            SensitivityUnit::Unknown => {
+                let (a, b) = if speaker { ("dB @ 2.83 V/1 m", "dB @ 1 W/1 m") } else { ("dB/V", "dB/mW") };
+                let alt = r.alternative_db_per_v.unwrap_or(r.db_per_v);
+                let (va, vb) = if r.assumed_unit == Some(if speaker { SensitivityUnit::Db283V } else { SensitivityUnit::DbPerV }) { (r.db_per_v, alt) } else { (alt, r.db_per_v) };
+                f.add(
+                    Severity::Warning,
+                    "sensitivity-unit-unknown",
+                    format!(
+                        "the sensitivity's reference is not known: {v} read as {a} is {va:.2} dB/V, read as {b} at {z} Ω it is {vb:.2} dB/V; assumed {assumed} (the lower reading, so loudness is not overstated); the safety checks also use the other reading",
+                        v = fmt_sig(r.value_db),
+                        z = fmt_sig(z),
+                        assumed = r.assumed_unit.map(|u| u.to_string()).unwrap_or_default()
+                    ),
+                );
+            }
+            SensitivityUnit::DbPerV | SensitivityUnit::Db283V => {}
         },
         _ if load.sensitivity.is_none() => f.add(Severity::Info, "missing-sensitivity", "the load's sensitivity is unknown, so no SPL can be computed".into()),
-        _ => f.add(Severity::Info, "missing-sensitivity", "the sensitivity is in dB/mW but the impedance is unknown, so it cannot be turned into dB/V".into()),
+        _ => f.add(Severity::Info, "missing-sensitivity", "the sensitivity refers to power but the impedance is unknown, so it cannot be turned into dB/V".into()),
     }
 
-    // Required drive.
+    // Required drive at the nominal impedance.
     let mut required = Required::default();
     if let Some(sv) = s_v {
-        let v = undb20(target_spl - sv);
+        let v = undb20(target_spl - offset - sv);
         required.voltage_vrms = Some(v);
         if let Some(z) = z_nom {
             required.current_a = Some(v / z);
@@ -376,7 +514,6 @@ pub fn analyze(
         }
     };
     let i_max = fit.current_limit_a;
-    let zo_or_zero = zo.unwrap_or(0.0);
     if output.ratings.is_empty() && output.current_limits.is_empty() && gain_limited.is_none() {
         f.add(Severity::Info, "missing-output-limits", format!("no power, voltage or current figure is known for the {} output, so its maximum level cannot be computed", output.name));
     } else if !fit.points.is_empty() {
@@ -428,16 +565,18 @@ pub fn analyze(
     if let Some(c) = output.weakest_confidence()
         && c.is_weak()
     {
-        f.add(Severity::Info, "weak-source", format!("some of the output's figures are {} (see the fit's sources); treat the result as approximate", match c {
-            crate::amplifier::Confidence::Low => "low-confidence",
-            _ => "unverified",
-        }));
+        let word = if c == crate::amplifier::Confidence::Low {
+            "low-confidence"
+        } else {
+            "unverified"
+        };
+        f.add(Severity::Info, "weak-source", format!("some of the output's figures are {word} (see the fit's sources); treat the result as approximate"));
     }
     if zo.is_none() {
         f.add(Severity::Info, "missing-output-impedance", "the output impedance is unknown: no damping factor or response deviation; the limits assume 0 Ω".into());
     }
 
-    // Maximum at the nominal impedance.
+    // Maximum at the nominal impedance (a resistor of that value, through the chain at 1 kHz).
     let mut max = Max {
         open_circuit_voltage_vrms: v_oc_fit,
         current_limit_a: i_max,
@@ -446,12 +585,14 @@ pub fn analyze(
     };
     let mut limited_by = None;
     if let (Some(v), Some(z)) = (v_oc, z_nom) {
-        let vl = load_voltage(v, i_max, z, zo_or_zero);
+        let (h, zin) = chain.at(1000.0, Complex64::new(z, 0.0));
+        let drive = i_max.map_or(v, |i| v.min(i * zin.norm()));
+        let vl = drive * h.norm();
         max.voltage_vrms = Some(vl);
         max.current_a = Some(vl / z);
         max.power_w = Some(vl * vl / z);
-        max.spl_db = s_v.map(|sv| sv + db20(vl));
-        limited_by = Some(if i_max.is_some_and(|i| i * (z + zo_or_zero) < v) {
+        max.spl_db = s_v.map(|sv| sv + db20(vl) + offset);
+        limited_by = Some(if drive < v {
             Limit::Current
         } else {
             Limit::Voltage
@@ -484,41 +625,39 @@ pub fn analyze(
     let mut curve = Vec::with_capacity(grid.len());
     let mut held = false;
     let mut z_min = f64::INFINITY;
+    let mut epdr_min: Option<(f64, f64)> = None;
     if let Some(m) = &model {
         let phase_known = m.phase_known();
-        let zout_at = |fr: f64| output.output_impedance.map(|s| s.at(fr));
         // Without phase a magnitude is taken as resistive at that frequency.
         let z_at = |fr: f64| {
             let at = m.at(fr);
             let z = if phase_known {
                 at.z
             } else {
-                num_complex::Complex64::new(at.z.norm(), 0.0)
+                Complex64::new(at.z.norm(), 0.0)
             };
             (z, at.held_at_edge)
         };
-        let level = |fr: f64| {
-            let (z, _) = z_at(fr);
-            zout_at(fr).map(|zs| db20((z / (z + zs)).norm()))
-        };
-        let ref_level = level(1000.0);
+        let ref_level = zo.map(|_| db20(chain.at(1000.0, z_at(1000.0).0).0.norm()));
         for &fr in &grid {
-            let (z, h) = z_at(fr);
-            held |= h;
+            let (z, h_edge) = z_at(fr);
+            held |= h_edge;
             z_min = z_min.min(z.norm());
-            let deviation = match (level(fr), ref_level) {
-                (Some(l), Some(r)) => Some(l - r),
-                _ => None,
-            };
-            let zs = zout_at(fr).unwrap_or_default();
+            let (h, zin) = chain.at(fr, z);
+            let deviation = ref_level.map(|r| db20(h.norm()) - r);
             let max_spl = match (v_oc, s_v) {
                 (Some(v), Some(sv)) => {
-                    let total = (z + zs).norm();
-                    let drive = i_max.map_or(v, |i| v.min(i * total));
-                    Some(sv + db20(drive * z.norm() / total))
+                    let drive = i_max.map_or(v, |i| v.min(i * zin.norm()));
+                    Some(sv + db20(drive * h.norm()) + offset)
                 }
                 _ => None,
             };
+            if phase_known {
+                let e = epdr_ohm(z.norm(), z.arg());
+                if epdr_min.is_none_or(|(m, _)| e < m) {
+                    epdr_min = Some((e, fr));
+                }
+            }
             curve.push(CurvePoint {
                 frequency_hz: fr,
                 impedance_ohm: z.norm(),
@@ -548,13 +687,13 @@ pub fn analyze(
         None
     };
 
-    // Damping and the 1/8 rule.
-    let damping = match (z_nom, zo) {
+    // Damping and the 1/8 rule, against everything in series with the load.
+    let series_ohm = zo.map(|o| o + chain.cable_ohm);
+    let damping = match (z_nom, series_ohm) {
         (Some(z), Some(o)) if o > 0.0 => Some(z / o),
-        (Some(_), Some(_)) => None,
         _ => None,
     };
-    if let (Some(z), Some(o)) = (z_nom, zo)
+    if let (Some(z), Some(o)) = (z_nom, series_ohm)
         && o == 0.0
     {
         f.add(
@@ -567,35 +706,102 @@ pub fn analyze(
         );
     }
     let eighth = min_impedance.map(|zm| zm / 8.0);
-    if let (Some(lim), Some(o)) = (eighth, zo) {
+    if let (Some(lim), Some(o)) = (eighth, series_ohm) {
         let zm = lim * 8.0;
         // A relative tolerance: log-interpolated curves reproduce their points to ~1e-15.
         if o <= lim * (1.0 + 1e-9) {
-            f.add(Severity::Info, "eighth-rule", format!("output impedance {} Ω ≤ 1/8 of the load's minimum {} Ω: response deviation stays below 20·log10(9/8) = 1.02 dB", fmt_sig(o), fmt_sig(zm)));
+            f.add(Severity::Info, "eighth-rule", format!("source impedance {} Ω ≤ 1/8 of the load's minimum {} Ω: response deviation stays below 20·log10(9/8) = 1.02 dB", fmt_sig(o), fmt_sig(zm)));
         } else {
-            f.add(Severity::Warning, "eighth-rule", format!("output impedance {} Ω exceeds 1/8 of the load's minimum impedance {} Ω ({} Ω): the source colours the response wherever the impedance moves", fmt_sig(o), fmt_sig(zm), fmt_sig(lim)));
+            f.add(Severity::Warning, "eighth-rule", format!("source impedance {} Ω exceeds 1/8 of the load's minimum impedance {} Ω ({} Ω): the source colours the response wherever the impedance moves", fmt_sig(o), fmt_sig(zm), fmt_sig(lim)));
         }
     }
     if let Some(d) = deviation_spread {
         if d > settings.deviation_limit_db {
-            f.add(Severity::Warning, "response-deviation", format!("the output impedance shifts the response by {d:.2} dB across 20 Hz–20 kHz (above {} dB)", fmt_sig(settings.deviation_limit_db)));
+            f.add(Severity::Warning, "response-deviation", format!("the source impedance shifts the response by {d:.2} dB across 20 Hz–20 kHz (above {} dB)", fmt_sig(settings.deviation_limit_db)));
         } else {
             f.add(
                 Severity::Info,
                 "response-deviation",
                 format!(
-                    "the output impedance shifts the response by {d:.2} dB across 20 Hz–20 kHz"
+                    "the source impedance shifts the response by {d:.2} dB across 20 Hz–20 kHz"
                 ),
             );
         }
     }
 
-    // Noise.
+    // Loudspeaker-specific: Qts with the source resistance, load difficulty, ratings.
+    let mut qes_shifted = None;
+    let mut qts_shifted = None;
+    if let (Some(ts), Some(rs)) = (&load.thiele_small, series_ohm) {
+        let (qes, qts) = ts.driver.shifted_q(rs);
+        qes_shifted = Some(qes);
+        qts_shifted = Some(qts);
+        f.add(
+            Severity::Info,
+            "qts-shift",
+            format!("{} Ω of source resistance raises Qes {} → {qes:.3} and Qts {:.3} → {qts:.3} (Qes' = Qes·(Re+Rs)/Re)", fmt_sig(rs), fmt_sig(ts.driver.qes), ts.driver.qts()),
+        );
+    }
+    let stated_min = load.min_impedance_ohm;
+    let lowest_z = match (min_impedance, stated_min) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if let (Some(zmin), Some(min_load)) = (lowest_z, output.min_load_ohm)
+        && zmin < min_load
+    {
+        f.add(Severity::Warning, "below-min-load", format!("the load dips to {} Ω, below the {} Ω the amplifier is rated for: expect protection, distortion or heat", fmt_sig(zmin), fmt_sig(min_load)));
+    }
+    if let Some((e, fr)) = epdr_min
+        && speaker
+    {
+        let hard = output.class == Some(AmpClass::AB) && output.min_load_ohm.is_some_and(|m| e < m);
+        f.add(
+            if hard { Severity::Warning } else { Severity::Info },
+            "epdr",
+            format!("equivalent peak dissipation resistance falls to {} Ω at {} Hz: a class-B/AB output stage heats as if driving that resistor", fmt_sig(e), fmt_sig(fr)),
+        );
+    }
+    let mut power_ratio = None;
+    let mut unsafe_ = false;
+    if speaker {
+        match load.power_handling.and_then(|p| p.continuous().map(|c| (c, p.peak()))) {
+            Some(((cont, how), peak)) => {
+                if let Some(p) = max.power_w {
+                    let r = p / cont;
+                    power_ratio = Some(r);
+                    let msg = format!("the amplifier gives {} W into {} Ω, {r:.2}× the speaker's {} W ({how})", fmt_sig(p), fmt_sig(z_nom.unwrap_or(f64::NAN)), fmt_sig(cont));
+                    if r < 1.0 {
+                        f.add(Severity::Warning, "amp-power-below-rating", format!("{msg}: pushed hard it clips, and clipping destroys tweeters sooner than clean power does; about 2× the rating is the recommendation"));
+                    } else if r <= 4.0 {
+                        f.add(Severity::Info, "amp-power-vs-rating", format!("{msg}: within 1–4×, about 2× is the recommendation (with a limiter above 1×)"));
+                    } else {
+                        f.add(Severity::Warning, "amp-power-vs-rating", format!("{msg}: above 4×, keep the level down or use a limiter"));
+                    }
+                    if let Some((pk, pk_how)) = peak
+                        && p > pk
+                    {
+                        unsafe_ = true;
+                        f.add(Severity::Critical, "exceeds-peak-rating", format!("at full output the amplifier delivers {} W, above the speaker's peak rating of {} W ({pk_how})", fmt_sig(p), fmt_sig(pk)));
+                    }
+                }
+            }
+            None => f.add(Severity::Info, "missing-power-rating", "the speaker has no power rating, so the amplifier's power cannot be compared with it (power_ratio_to_rating is null)".into()),
+        }
+        if let (Some(spec), Some(m)) = (load.spl_max_db, max.spl_db) {
+            let at_1m = m - offset;
+            if at_1m > spec {
+                f.add(Severity::Warning, "exceeds-rated-max-spl", format!("full output would make {at_1m:.1} dB at 1 m, above the maker's {} dB maximum SPL: the speaker would be driven past what it is built for", fmt_sig(spec)));
+            }
+        }
+    }
+
+    // Noise at the listener.
     let mut noise_spl = None;
     match (output.noise, s_v) {
         (Some(n), Some(sv)) => {
-            let divider = z_nom.map_or(1.0, |z| z / (z + zo_or_zero));
-            let spl = sv + db20(n.noise_uv * 1e-6 * divider);
+            let h = z_nom.map_or(1.0, |z| chain.at(1000.0, Complex64::new(z, 0.0)).0.norm());
+            let spl = sv + db20(n.noise_uv * 1e-6 * h) + offset;
             noise_spl = Some(spl);
             let weighting = match n.a_weighted {
                 Some(true) => "A-weighted",
@@ -603,9 +809,9 @@ pub fn analyze(
                 None => "weighting not stated",
             };
             if spl >= settings.hiss_threshold_db_spl {
-                f.add(Severity::Warning, "audible-hiss", format!("output noise {} µV ({weighting}) makes {spl:.1} dB SPL of hiss, at or above the {} dB SPL threshold", fmt_sig(n.noise_uv), fmt_sig(settings.hiss_threshold_db_spl)));
+                f.add(Severity::Warning, "audible-hiss", format!("output noise {} µV ({weighting}) makes {spl:.1} dB SPL of hiss {place}, at or above the {} dB SPL threshold", fmt_sig(n.noise_uv), fmt_sig(settings.hiss_threshold_db_spl)));
             } else {
-                f.add(Severity::Info, "hiss", format!("output noise {} µV ({weighting}) makes {spl:.1} dB SPL of hiss, below the {} dB SPL threshold", fmt_sig(n.noise_uv), fmt_sig(settings.hiss_threshold_db_spl)));
+                f.add(Severity::Info, "hiss", format!("output noise {} µV ({weighting}) makes {spl:.1} dB SPL of hiss {place}, below the {} dB SPL threshold", fmt_sig(n.noise_uv), fmt_sig(settings.hiss_threshold_db_spl)));
             }
         }
         (None, _) => f.add(
@@ -624,7 +830,7 @@ pub fn analyze(
     let mut volume = None;
     match (gain_limited, required.voltage_vrms, z_nom) {
         (Some(vg), Some(vr), Some(z)) => {
-            let full = load_voltage(vg, None, z, zo_or_zero);
+            let full = vg * chain.at(1000.0, Complex64::new(z, 0.0)).0.norm();
             let att = db20(vr / full);
             volume = Some(Volume {
                 source_full_scale_vrms: settings.source_full_scale_vrms,
@@ -646,13 +852,27 @@ pub fn analyze(
         _ => {}
     }
 
+    // Power from the supply.
+    let power_draw = output.class.and_then(|class| {
+        let p_max = max.power_w?;
+        let at_max = supply_power_w(class, p_max, p_max);
+        let at_target = required
+            .power_w
+            .filter(|p| *p <= p_max)
+            .and_then(|p| supply_power_w(class, p, p_max));
+        at_max.map(|_| PowerDraw {
+            class,
+            at_target_w: at_target,
+            at_max_w: at_max,
+        })
+    });
+
     // Safety: the damage limit and the threshold of pain at full output.
-    let mut unsafe_ = false;
-    if let (Some(pmax), Some(p)) = (load.max_input_power_w, max.power_w) {
-        if p > pmax {
-            unsafe_ = true;
-            f.add(Severity::Critical, "exceeds-max-input-power", format!("at full output the amplifier delivers {} mW, above the load's maximum input power of {} mW", fmt_sig(p * 1000.0), fmt_sig(pmax * 1000.0)));
-        }
+    if let (Some(pmax), Some(p)) = (load.max_input_power_w, max.power_w)
+        && p > pmax
+    {
+        unsafe_ = true;
+        f.add(Severity::Critical, "exceeds-max-input-power", format!("at full output the amplifier delivers {} mW, above the load's maximum input power of {} mW", fmt_sig(p * 1000.0), fmt_sig(pmax * 1000.0)));
     }
     if let (Some(m), Some(r)) = (max.spl_db, readings) {
         let worst = r
@@ -663,10 +883,10 @@ pub fn analyze(
             f.add(
                 Severity::Critical,
                 "exceeds-pain-threshold",
-                format!("at full output this pairing reaches {worst:.1} dB SPL, past the {} dB threshold of pain: hearing damage in moments and a risk to the driver", fmt_sig(settings.pain_threshold_db_spl)),
+                format!("at full output this pairing reaches {worst:.1} dB SPL {place}, past the {} dB threshold of pain: hearing damage in moments and a risk to the driver", fmt_sig(settings.pain_threshold_db_spl)),
             );
         } else if worst > settings.loud_warning_db_spl {
-            f.add(Severity::Warning, "very-loud", format!("full output reaches {worst:.1} dB SPL: keep the volume down (NIOSH: 85 dBA is the 8-hour limit, halved for each +3 dB)"));
+            f.add(Severity::Warning, "very-loud", format!("full output reaches {worst:.1} dB SPL {place}: keep the volume down (NIOSH: 85 dBA is the 8-hour limit, halved for each +3 dB)"));
         }
     }
 
@@ -677,18 +897,11 @@ pub fn analyze(
             _ => "voltage",
         };
         if h < 0.0 {
-            f.add(Severity::Critical, "insufficient-headroom", format!("maximum {m:.1} dB SPL falls {:.1} dB short of the {} dB target ({lim}-limited)", -h, fmt_sig(target_spl)));
+            f.add(Severity::Critical, "insufficient-headroom", format!("maximum {m:.1} dB SPL {place} falls {:.1} dB short of the {} dB target ({lim}-limited)", -h, fmt_sig(target_spl)));
         } else if h < settings.marginal_headroom_db {
-            f.add(Severity::Warning, "low-headroom", format!("maximum {m:.1} dB SPL leaves only {h:.1} dB above the {} dB target ({lim}-limited)", fmt_sig(target_spl)));
+            f.add(Severity::Warning, "low-headroom", format!("maximum {m:.1} dB SPL {place} leaves only {h:.1} dB above the {} dB target ({lim}-limited)", fmt_sig(target_spl)));
         } else {
-            f.add(
-                Severity::Info,
-                "headroom",
-                format!(
-                    "maximum {m:.1} dB SPL leaves {h:.1} dB above the {} dB target ({lim}-limited)",
-                    fmt_sig(target_spl)
-                ),
-            );
+            f.add(Severity::Info, "headroom", format!("maximum {m:.1} dB SPL {place} leaves {h:.1} dB above the {} dB target ({lim}-limited)", fmt_sig(target_spl)));
         }
     }
 
@@ -711,6 +924,25 @@ pub fn analyze(
     };
     let mut findings = f.0;
     findings.sort_by_key(|x| std::cmp::Reverse(x.severity));
+
+    let listening = speaker.then(|| {
+        let (average, crest) = match target {
+            Target::AverageWithCrest {
+                average_spl_db,
+                crest_factor_db,
+            } => (Some(average_spl_db), Some(crest_factor_db)),
+            Target::Peak { .. } => (None, None),
+        };
+        ListeningReport {
+            distance_m: context.listening.distance_m,
+            speakers: context.listening.speakers,
+            room_gain_db: context.listening.room_gain_db,
+            preset: context.preset,
+            average_spl_db: average,
+            headroom_db: crest,
+            offset_db: offset,
+        }
+    });
 
     Report {
         amp: amp_name.to_string(),
@@ -735,6 +967,13 @@ pub fn analyze(
         dynamic_range_db: dynamic_range,
         volume,
         fit,
+        listening,
+        power_ratio_to_rating: power_ratio,
+        qes_shifted,
+        qts_shifted,
+        epdr_min_ohm: epdr_min.map(|(e, _)| e),
+        cable_resistance_ohm: cable_ohm,
+        power_draw,
         curve,
         verdict,
         findings,

@@ -66,6 +66,123 @@ impl DriverResonance {
     }
 }
 
+/// The box a driver sits in, as it shows in the electrical impedance (physics.md,
+/// "Sealed box", "Vented box"; Small, JAES 1972/73).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Enclosure {
+    /// No box (an infinite baffle's electrical behaviour).
+    FreeAir,
+    /// A closed box: the box's air compliance appears as Lceb = Lces/α in parallel with the
+    /// motional branch, α = Vas/Vb, so fc = fs·√(1+α).
+    Sealed {
+        /// Box volume, litres.
+        vb_l: f64,
+        /// α = Vas/Vb.
+        alpha: f64,
+    },
+    /// A bass-reflex box: a series branch Rel + s·Lceb + 1/(s·Cep) in parallel with the
+    /// motional branch, Lceb = Lces/α, Cep = 1/(ωb²·Lceb), Rel = ωb·Lceb/QL: two peaks with a
+    /// minimum near fb.
+    Vented {
+        /// Box volume, litres.
+        vb_l: f64,
+        /// α = Vas/Vb.
+        alpha: f64,
+        /// Box tuning, Hz.
+        fb_hz: f64,
+        /// Box losses as a Q (7 is the usual assumption for a well-built box).
+        ql: f64,
+    },
+}
+
+impl Enclosure {
+    /// A sealed box of `vb_l` litres for a driver of `vas_l` litres.
+    pub fn sealed(vas_l: f64, vb_l: f64) -> Result<Self> {
+        check_positive("vas_l", vas_l, 1e6, "L")?;
+        check_positive("vb_l", vb_l, 1e6, "L")?;
+        Ok(Enclosure::Sealed {
+            vb_l,
+            alpha: vas_l / vb_l,
+        })
+    }
+
+    /// A vented box of `vb_l` litres tuned to `fb_hz` with loss `ql`.
+    pub fn vented(vas_l: f64, vb_l: f64, fb_hz: f64, ql: f64) -> Result<Self> {
+        check_positive("vas_l", vas_l, 1e6, "L")?;
+        check_positive("vb_l", vb_l, 1e6, "L")?;
+        check_positive("fb_hz", fb_hz, 10_000.0, "Hz")?;
+        check_positive("ql", ql, 1000.0, "")?;
+        Ok(Enclosure::Vented {
+            vb_l,
+            alpha: vas_l / vb_l,
+            fb_hz,
+            ql,
+        })
+    }
+}
+
+/// Lceb, the inductance that stands for the box's air compliance, H.
+pub fn box_inductance_h(driver: &DriverResonance, alpha: f64) -> f64 {
+    driver.lces_h() / alpha
+}
+
+/// The vented box's port branch elements (Rel Ω, Lceb H, Cep F).
+pub fn port_branch(driver: &DriverResonance, alpha: f64, fb_hz: f64, ql: f64) -> (f64, f64, f64) {
+    let lceb = box_inductance_h(driver, alpha);
+    let wb = 2.0 * PI * fb_hz;
+    (wb * lceb / ql, lceb, 1.0 / (wb * wb * lceb))
+}
+
+impl DriverResonance {
+    /// Z at `frequency_hz` when mounted in `enclosure`.
+    pub fn in_box(&self, enclosure: &Enclosure, frequency_hz: f64) -> Complex64 {
+        let s = Complex64::new(0.0, 2.0 * PI * frequency_hz);
+        let mut y = 1.0 / self.res_ohm() + s * self.cmes_f() + 1.0 / (s * self.lces_h());
+        match *enclosure {
+            Enclosure::FreeAir => {}
+            Enclosure::Sealed { alpha, .. } => y += 1.0 / (s * box_inductance_h(self, alpha)),
+            Enclosure::Vented {
+                alpha, fb_hz, ql, ..
+            } => {
+                let (rel, lceb, cep) = port_branch(self, alpha, fb_hz, ql);
+                y += 1.0 / (rel + s * lceb + 1.0 / (s * cep));
+            }
+        }
+        self.re_ohm + s * self.le_h + 1.0 / y
+    }
+
+    /// Qts = Qms·Qes/(Qms+Qes).
+    pub fn qts(&self) -> f64 {
+        self.qms * self.qes / (self.qms + self.qes)
+    }
+
+    /// Qes and Qts with a source resistance `rs_ohm` in series (amplifier output impedance
+    /// plus cable): Qes' = Qes·(Re+Rs)/Re, Qts' = Qms·Qes'/(Qms+Qes') (physics.md).
+    pub fn shifted_q(&self, rs_ohm: f64) -> (f64, f64) {
+        let qes = self.qes * (self.re_ohm + rs_ohm) / self.re_ohm;
+        (qes, self.qms * qes / (self.qms + qes))
+    }
+}
+
+/// A loudspeaker driver's Thiele-Small parameters as published; the small-signal electrical
+/// ones are in `driver`, the rest are kept for the report.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ThieleSmall {
+    /// Re, Le, fs, Qms, Qes.
+    pub driver: DriverResonance,
+    /// Vas, litres.
+    pub vas_l: Option<f64>,
+    /// Bl, T·m.
+    pub bl_tm: Option<f64>,
+    /// Mms, g.
+    pub mms_g: Option<f64>,
+    /// Sd, cm².
+    pub sd_cm2: Option<f64>,
+    /// Xmax (one-way), mm.
+    pub xmax_mm: Option<f64>,
+}
+
 /// One point of a measured impedance curve.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
@@ -195,8 +312,15 @@ pub enum ImpedanceModel {
         /// The resistance, Ω.
         ohm: f64,
     },
-    /// A dynamic driver's fundamental resonance.
+    /// A dynamic driver's fundamental resonance, in free air.
     Resonance(DriverResonance),
+    /// A loudspeaker driver in a box.
+    Enclosed {
+        /// The driver's electrical parameters.
+        driver: DriverResonance,
+        /// The box.
+        enclosure: Enclosure,
+    },
     /// A measured curve.
     Measured(MeasuredCurve),
 }
@@ -207,6 +331,10 @@ impl ImpedanceModel {
         match self {
             ImpedanceModel::Flat { ohm } => ImpedanceAt {
                 z: Complex64::new(*ohm, 0.0),
+                held_at_edge: false,
+            },
+            ImpedanceModel::Enclosed { driver, enclosure } => ImpedanceAt {
+                z: driver.in_box(enclosure, frequency_hz),
                 held_at_edge: false,
             },
             ImpedanceModel::Resonance(r) => ImpedanceAt {
@@ -234,6 +362,34 @@ impl ImpedanceModel {
             ImpedanceModel::Resonance(r) => format!(
                 "driver resonance model (Re {} Ω, fs {} Hz, Qms {}, Qes {})",
                 r.re_ohm, r.fs_hz, r.qms, r.qes
+            ),
+            ImpedanceModel::Enclosed {
+                driver: r,
+                enclosure,
+            } => format!(
+                "Thiele-Small model (Re {} Ω, fs {} Hz, Qms {}, Qes {}) {}",
+                r.re_ohm,
+                r.fs_hz,
+                r.qms,
+                r.qes,
+                match enclosure {
+                    Enclosure::FreeAir => "in free air".to_string(),
+                    Enclosure::Sealed { vb_l, alpha } => format!(
+                        "in a {} L sealed box (α {:.2}, fc {:.1} Hz, Qtc {:.2})",
+                        crate::units::fmt_sig(*vb_l),
+                        alpha,
+                        r.fs_hz * (1.0 + alpha).sqrt(),
+                        r.qts() * (1.0 + alpha).sqrt()
+                    ),
+                    Enclosure::Vented {
+                        vb_l, fb_hz, ql, ..
+                    } => format!(
+                        "in a {} L vented box tuned to {} Hz (QL {})",
+                        crate::units::fmt_sig(*vb_l),
+                        crate::units::fmt_sig(*fb_hz),
+                        ql
+                    ),
+                }
             ),
             ImpedanceModel::Measured(c) => {
                 let (lo, hi) = c.range_hz();

@@ -12,16 +12,23 @@
 
 pub mod amplifier;
 pub mod analysis;
+pub mod chain;
 pub mod error;
 pub mod fit;
 pub mod impedance;
+pub mod listening;
 pub mod load;
 pub mod sensitivity;
 pub mod units;
 
-pub use amplifier::{AmpOutput, Amplifier, Confidence, OutputKind, RatingPoint, Supply};
+pub use amplifier::{
+    AmpClass, AmpOutput, Amplifier, Confidence, OutputFilter, OutputKind, RatingPoint, Supply,
+};
 pub use analysis::{Finding, Report, Settings, Severity, Target, Verdict, analyze};
 pub use error::{Error, Result};
-pub use impedance::{ImpedanceModel, MeasuredCurve, SourceImpedance};
-pub use load::{HeadphoneForm, Load, LoadKind};
+pub use impedance::{
+    DriverResonance, Enclosure, ImpedanceModel, MeasuredCurve, SourceImpedance, ThieleSmall,
+};
+pub use listening::{Listening, Preset};
+pub use load::{HeadphoneForm, Load, LoadKind, PowerHandling};
 pub use sensitivity::{Sensitivity, SensitivityUnit};

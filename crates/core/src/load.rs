@@ -1,9 +1,9 @@
-//! Loads: headphones and in-ear monitors.
+//! Loads: headphones, in-ear monitors and loudspeakers.
 
 use serde::{Deserialize, Serialize};
 
 use crate::amplifier::Confidence;
-use crate::impedance::ImpedanceModel;
+use crate::impedance::{ImpedanceModel, ThieleSmall};
 use crate::sensitivity::Sensitivity;
 
 /// How a headphone sits on or in the ear.
@@ -20,13 +20,67 @@ pub enum HeadphoneForm {
 
 /// What kind of load this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(tag = "type", rename_all = "kebab-case")]
 pub enum LoadKind {
-    /// A headphone or IEM.
+    /// A headphone or IEM: SPL is at the ear.
     Headphone {
         /// On, over or in the ear.
         form: HeadphoneForm,
     },
+    /// A loudspeaker (a raw driver, or a finished passive speaker): SPL is at 1 m, then
+    /// carried to the listening position.
+    Loudspeaker {
+        /// True for a finished multi-way speaker, false for a single driver.
+        finished: bool,
+    },
+}
+
+/// A loudspeaker's power ratings, as given.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct PowerHandling {
+    /// Continuous (RMS, AES) rating, W.
+    pub continuous_w: Option<f64>,
+    /// Program rating, W.
+    pub program_w: Option<f64>,
+    /// Peak rating, W.
+    pub peak_w: Option<f64>,
+}
+
+impl PowerHandling {
+    /// The continuous rating, or one derived by convention (program ≈ 2×, peak ≈ 4×
+    /// continuous; physics.md), with how it was obtained.
+    pub fn continuous(&self) -> Option<(f64, &'static str)> {
+        match *self {
+            PowerHandling {
+                continuous_w: Some(c),
+                ..
+            } => Some((c, "continuous rating")),
+            PowerHandling {
+                program_w: Some(p), ..
+            } => Some((p / 2.0, "program rating ÷ 2")),
+            PowerHandling {
+                peak_w: Some(p), ..
+            } => Some((p / 4.0, "peak rating ÷ 4")),
+            _ => None,
+        }
+    }
+
+    /// The peak rating, or one derived by convention, with how it was obtained.
+    pub fn peak(&self) -> Option<(f64, &'static str)> {
+        match *self {
+            PowerHandling {
+                peak_w: Some(p), ..
+            } => Some((p, "peak rating")),
+            PowerHandling {
+                program_w: Some(p), ..
+            } => Some((2.0 * p, "2× the program rating")),
+            PowerHandling {
+                continuous_w: Some(c),
+                ..
+            } => Some((4.0 * c, "4× the continuous rating")),
+            _ => None,
+        }
+    }
 }
 
 /// A load the amplifier drives.
@@ -36,14 +90,22 @@ pub struct Load {
     pub name: String,
     /// What it is.
     pub kind: LoadKind,
-    /// Nominal impedance, Ω (the figure sensitivity in dB/mW refers to).
+    /// Nominal impedance, Ω (the figure sensitivity in dB/mW or dB @ 1 W refers to).
     pub nominal_impedance_ohm: Option<f64>,
+    /// Stated minimum impedance, Ω.
+    pub min_impedance_ohm: Option<f64>,
     /// Sensitivity as published.
     pub sensitivity: Option<Sensitivity>,
     /// Impedance over frequency; `None` means flat at the nominal impedance.
     pub impedance: Option<ImpedanceModel>,
-    /// Maximum input power, W (a damage limit, not a requirement).
+    /// Thiele-Small parameters of a driver, when known.
+    pub thiele_small: Option<ThieleSmall>,
+    /// Maximum input power of a headphone, W (a damage limit, not a requirement).
     pub max_input_power_w: Option<f64>,
+    /// A loudspeaker's power ratings.
+    pub power_handling: Option<PowerHandling>,
+    /// The maker's maximum SPL at 1 m, dB.
+    pub spl_max_db: Option<f64>,
     /// How far the figures can be trusted.
     pub confidence: Confidence,
     /// Notes from the sources the report should show.
@@ -51,6 +113,29 @@ pub struct Load {
 }
 
 impl Load {
+    /// A headphone with only a name and form; figures are filled in by the caller.
+    pub fn headphone(name: &str, form: HeadphoneForm) -> Self {
+        Self::new(name, LoadKind::Headphone { form })
+    }
+
+    /// A load of `kind` with no figures yet.
+    pub fn new(name: &str, kind: LoadKind) -> Self {
+        Self {
+            name: name.into(),
+            kind,
+            nominal_impedance_ohm: None,
+            min_impedance_ohm: None,
+            sensitivity: None,
+            impedance: None,
+            thiele_small: None,
+            max_input_power_w: None,
+            power_handling: None,
+            spl_max_db: None,
+            confidence: Confidence::User,
+            notes: vec![],
+        }
+    }
+
     /// True for in-ear monitors.
     pub fn is_iem(&self) -> bool {
         matches!(
@@ -59,6 +144,11 @@ impl Load {
                 form: HeadphoneForm::InEar
             }
         )
+    }
+
+    /// True for loudspeakers.
+    pub fn is_speaker(&self) -> bool {
+        matches!(self.kind, LoadKind::Loudspeaker { .. })
     }
 
     /// The nominal impedance, or |Z(1 kHz)| of the curve when no nominal figure is given.

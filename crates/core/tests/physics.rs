@@ -9,7 +9,7 @@ use ampmatch_core::fit::fit_limits;
 use ampmatch_core::impedance::{
     CurvePoint, DriverResonance, ImpedanceModel, MeasuredCurve, SourceImpedance,
 };
-use ampmatch_core::load::{HeadphoneForm, Load, LoadKind};
+use ampmatch_core::load::{HeadphoneForm, Load};
 use ampmatch_core::sensitivity::{
     Sensitivity, SensitivityUnit, db_per_mw_to_db_per_v, db_per_v_to_db_per_mw,
 };
@@ -22,19 +22,14 @@ fn close(actual: f64, expected: f64, tol: f64, what: &str) {
 }
 
 fn headphone(name: &str, z: f64, sens: f64, unit: SensitivityUnit, form: HeadphoneForm) -> Load {
-    Load {
-        name: name.into(),
-        kind: LoadKind::Headphone { form },
-        nominal_impedance_ohm: Some(z),
-        sensitivity: Some(Sensitivity {
-            value_db: sens,
-            unit,
-        }),
-        impedance: None,
-        max_input_power_w: None,
-        confidence: Confidence::High,
-        notes: vec![],
-    }
+    let mut l = Load::headphone(name, form);
+    l.nominal_impedance_ohm = Some(z);
+    l.sensitivity = Some(Sensitivity {
+        value_db: sens,
+        unit,
+    });
+    l.confidence = Confidence::High;
+    l
 }
 
 fn output_with(points: &[(Option<f64>, f64)], zo: Option<f64>) -> AmpOutput {
