@@ -36,7 +36,11 @@ def num(s):
 
 
 def write(path, text):
+    """Writes through a temp file and a rename; a device file gets its id (the file name)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    if path.endswith(".toml"):
+        first, rest = text.split("\n", 1)
+        text = f"{first}\nid = {q(os.path.basename(path)[:-5])}\n{rest}"
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
@@ -60,6 +64,12 @@ CURRENT_LIMITS_MA = {
     ("RME", "ADI-2 DAC", "single-ended"): (260.0, "conditions: '~260 mA per channel current limit'"),
     # 0.5 A peak = 0.354 A rms for a sine.
     ("Chord", "Hugo 2", "single-ended"): (500.0 / 2 ** 0.5, "conditions: '0.5 A peak' (÷√2 for a sine)"),
+}
+
+# Minimum rated loads stated in a row's prose.
+MIN_LOADS = {
+    ("Fosi Audio", "BT20A", "speaker"): (4, "founding document: 'for 4-8 ohm speakers'"),
+    ("Fosi Audio", "BT20A Pro", "speaker"): (2, "Fosi spec quoted: 'load 2-8 ohm'"),
 }
 
 SPLIT_OUTPUT = re.compile(r"^(.*) \((headphone out|IEM out)\)$")
@@ -133,6 +143,10 @@ def import_amplifiers(taken):
             if supplies:
                 lines.append(f"supply = {q(supply_of(supplies[0]))}")
                 lines.append(f"supply_note = {q(supplies[0])}")
+            ml = MIN_LOADS.get((brand, model, out_name))
+            if ml:
+                lines.append(f"min_load_ohm = {ml[0]}")
+                lines.append(f"note = {q('minimum rated load from ' + ml[1])}")
             if kind == "unspecified":
                 lines.append('note = "the sources did not say which output (single-ended or balanced) these figures are for"')
             for r, _ in recs:
@@ -165,8 +179,100 @@ def import_amplifiers(taken):
         write(os.path.join(OUT, "amplifiers", ident + ".toml"), "\n".join(lines) + "\n")
 
 
+def ts_key(model):
+    """Wavecor part number → (base, set of variant numbers): 'WF152BD13_14_15_16' →
+    ('wf152bd', {13, 14, 15, 16}); 'wf152bd14-16' → ('wf152bd', {14, 15, 16})."""
+    m = re.match(r"([a-z]+\d+[a-z]+)(.*)", model.lower())
+    if not m:
+        return None, set()
+    nums = set()
+    for a, b in re.findall(r"(\d+)(?:-(\d+))?", m.group(2)):
+        lo = int(a)
+        hi = int(b) if b else lo
+        nums.update(range(lo, hi + 1))
+    return m.group(1), nums
+
+
+def import_drivers(taken, curve_files):
+    rows = list(csv.DictReader(open(os.path.join(SHARED, "drivers.csv"), encoding="utf-8")))
+    unmatched = dict(curve_files)
+    used_ids = set()
+    for r in rows:
+        name = f"{r['brand']} {r['model']}"
+        base = slug(name)
+        ident = base if base not in taken else base + "-driver"
+        n = 2
+        while ident in taken or ident in used_ids:
+            ident = f"{base}-{n}"
+            n += 1
+        used_ids.add(ident)
+        taken[ident] = name
+        lines = ['type = "driver"', f"brand = {q(r['brand'])}", f"model = {q(r['model'])}"]
+        if r["type"]:
+            lines.append(f"driver_type = {q(r['type'])}")
+        if r["znom_ohm"]:
+            lines.append(f"impedance_ohm = {num(r['znom_ohm'])}")
+        if r["sensitivity_db"]:
+            lines.append(f"sensitivity_db = {num(r['sensitivity_db'])}")
+            lines.append(f"sensitivity_ref = {q(r['sensitivity_ref'] or 'unknown')}")
+        lines.append('confidence = "low"' if "not human-verified" in r["source"] else 'confidence = "medium"')
+        lines.append(f"source = {q(r['source'] + ' (seed catalog drivers.csv)')}")
+        if r["suspect"]:
+            lines.append(f"suspect = {q(r['suspect'])}")
+        if r["unit_fixes"]:
+            lines.append(f"unit_fixes = {q(r['unit_fixes'])}")
+        if r["pe_w"]:
+            lines += ["", "[power_handling]", f"continuous_w = {num(r['pe_w'])}"]
+        ts = [(k, r[c]) for k, c in [("re_ohm", "re_ohm"), ("le_mh", "le_mh"), ("fs_hz", "fs_hz"), ("qms", "qms"),
+                                      ("qes", "qes"), ("qts", "qts"), ("vas_l", "vas_l"), ("bl_tm", "bl_tm"),
+                                      ("mms_g", "mms_g"), ("sd_cm2", "sd_cm2"), ("xmax_mm", "xmax_mm")] if r[c]]
+        if ts:
+            lines += ["", "[thiele_small]"] + [f"{k} = {num(v)}" for k, v in ts]
+        if r["brand"].lower() == "wavecor":
+            b, nums = ts_key(r["model"])
+            for fname, (cb, cnums) in list(curve_files.items()):
+                if cb == b and cnums and cnums <= nums:
+                    lines += ["", "[impedance_curve]", f"file = {q('curves/' + fname)}",
+                              'source = "Wavecor published impedance measurement via Johnlon/resonate"']
+                    unmatched.pop(fname, None)
+                    break
+        write(os.path.join(OUT, "drivers", ident + ".toml"), "\n".join(lines) + "\n")
+    # Curves with no T/S row: a driver known by its measured impedance alone.
+    for fname, (cb, cnums) in unmatched.items():
+        model = fname[len("wavecor_"):-len(".zma")].upper()
+        ident = slug("Wavecor " + model)
+        taken[ident] = model
+        lines = ['type = "driver"', 'brand = "Wavecor"', f"model = {q(model)}", 'confidence = "high"',
+                 'source = "Wavecor published impedance measurement via Johnlon/resonate; no Thiele-Small row in the seed data"',
+                 "", "[impedance_curve]", f"file = {q('curves/' + fname)}",
+                 'source = "Wavecor published impedance measurement via Johnlon/resonate"']
+        write(os.path.join(OUT, "drivers", ident + ".toml"), "\n".join(lines) + "\n")
+    return unmatched
+
+
+def import_speakers(taken):
+    rows = list(csv.DictReader(open(os.path.join(SHARED, "speakers.csv"), encoding="utf-8")))
+    for r in rows:
+        name = f"{r['brand']} {r['model']}"
+        ident = slug(name)
+        if ident in taken:
+            ident += "-speaker"
+        taken[ident] = name
+        lines = ['type = "speaker"', f"brand = {q(r['brand'])}", f"model = {q(r['model'])}", f"shape = {q(r['shape'])}"]
+        if r["impedance_ohm"]:
+            lines.append(f"impedance_ohm = {num(r['impedance_ohm'])}")
+        if r["sensitivity_db"]:
+            lines.append(f"sensitivity_db = {num(r['sensitivity_db'])}")
+            lines.append(f"sensitivity_ref = {q(r['sensitivity_ref'] or 'unknown')}")
+        if r["spl_max_db"]:
+            lines.append(f"spl_max_db = {num(r['spl_max_db'])}")
+        lines.append('confidence = "medium"')
+        lines.append(f"source = {q(r['source'] + ' (maker figures; seed catalog speakers.csv)')}")
+        write(os.path.join(OUT, "speakers", ident + ".toml"), "\n".join(lines) + "\n")
+
+
 def main():
-    for sub in ("headphones", "amplifiers", "curves"):
+    for sub in ("headphones", "amplifiers", "curves", "drivers", "speakers"):
         shutil.rmtree(os.path.join(OUT, sub), ignore_errors=True)
     os.makedirs(os.path.join(OUT, "curves"))
     shutil.copy(os.path.join(SHARED, "impedance", "beyerdynamic_dt1990-pro.zma"), os.path.join(OUT, "curves"))
@@ -174,6 +280,14 @@ def main():
                                           "Sha1rholder/Sound-Library data/dt1990 impedance.csv (magnitude only)")}
     taken = import_headphones(curves)
     import_amplifiers(taken)
+    curve_files = {}
+    for fname in sorted(os.listdir(os.path.join(SHARED, "impedance"))):
+        if fname.startswith("wavecor_"):
+            shutil.copy(os.path.join(SHARED, "impedance", fname), os.path.join(OUT, "curves"))
+            curve_files[fname] = ts_key(fname[len("wavecor_"):-len(".zma")])
+    unmatched = import_drivers(taken, curve_files)
+    import_speakers(taken)
+    print(f"curves without a T/S row: {sorted(unmatched)}")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,12 @@
 use std::path::Path;
 
 use ampmatch_core::amplifier::{
-    AmpOutput, Amplifier, Confidence, CurrentClaim, Noise, OutputKind, RatingPoint, Supply,
+    AmpClass, AmpOutput, Amplifier, Confidence, CurrentClaim, Noise, OutputFilter, OutputKind,
+    RatingPoint, Supply,
 };
-use ampmatch_core::impedance::{DriverResonance, ImpedanceModel, SourceImpedance};
+use ampmatch_core::impedance::{
+    DriverResonance, Enclosure, ImpedanceModel, SourceImpedance, ThieleSmall,
+};
 use ampmatch_core::load::{HeadphoneForm, Load, LoadKind, PowerHandling};
 use ampmatch_core::sensitivity::{Sensitivity, SensitivityUnit};
 use ampmatch_core::units::fmt_sig;
@@ -38,7 +41,7 @@ impl DeviceKind {
     pub fn of_type(type_name: &str) -> Option<Self> {
         match type_name {
             "amplifier" => Some(DeviceKind::Amplifier),
-            "headphone" => Some(DeviceKind::Load),
+            "headphone" | "speaker" | "driver" => Some(DeviceKind::Load),
             _ => None,
         }
     }
@@ -234,7 +237,18 @@ with_figures! {
         note: Option<String>,
         bridged_from: Option<String>,
         sources: Option<Vec<SourceFile>>,
+        min_load_ohm: Option<f64>,
+        output_filter: Option<FilterFile>,
     }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilterFile {
+    l_uh: f64,
+    c_uf: f64,
+    #[serde(default)]
+    post_filter_feedback: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -507,12 +521,350 @@ pub fn parse_device(
             let f: HeadphoneFile = toml::from_str(text).map_err(|e| ctx.parse_error(e))?;
             build_headphone(&ctx, f, read_curve).map(Device::Load)
         }
-        Some(other) => Err(ctx.field_error(
-            "type",
-            format!("{other:?}"),
-            "allowed: \"amplifier\" or \"headphone\"".into(),
-        )),
-        None => Err(ctx.missing("type", "\"amplifier\" or \"headphone\"")),
+        Some(kind @ ("speaker" | "driver")) => {
+            let f: SpeakerFile = toml::from_str(text).map_err(|e| ctx.parse_error(e))?;
+            build_speaker(&ctx, f, kind == "speaker", read_curve).map(Device::Load)
+        }
+        Some(other) => Err(ctx.field_error("type", format!("{other:?}"), TYPES_ALLOWED.into())),
+        None => Err(ctx.missing("type", TYPES_ALLOWED)),
+    }
+}
+
+const TYPES_ALLOWED: &str = "allowed: \"amplifier\", \"headphone\", \"speaker\" or \"driver\"";
+
+/// A sensitivity reference as written in speaker files.
+#[derive(Debug, Clone, Copy, Deserialize)]
+enum SensitivityRef {
+    #[serde(rename = "2.83V/1m")]
+    V283,
+    #[serde(rename = "1W/1m")]
+    W1,
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PowerHandlingFile {
+    continuous_w: Option<f64>,
+    program_w: Option<f64>,
+    peak_w: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThieleSmallFile {
+    re_ohm: Option<f64>,
+    le_mh: Option<f64>,
+    fs_hz: Option<f64>,
+    qms: Option<f64>,
+    qes: Option<f64>,
+    qts: Option<f64>,
+    vas_l: Option<f64>,
+    bl_tm: Option<f64>,
+    mms_g: Option<f64>,
+    sd_cm2: Option<f64>,
+    xmax_mm: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum BoxType {
+    FreeAir,
+    Sealed,
+    Vented,
+}
+
+/// A box for a driver, as written in a file (or built from command-line flags).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnclosureFile {
+    #[serde(rename = "type")]
+    kind: BoxType,
+    vb_l: Option<f64>,
+    fb_hz: Option<f64>,
+    ql: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpeakerFile {
+    #[serde(rename = "type")]
+    _type: String,
+    id: Option<String>,
+    brand: String,
+    model: String,
+    driver_type: Option<String>,
+    shape: Option<String>,
+    impedance_ohm: Option<f64>,
+    min_impedance_ohm: Option<f64>,
+    sensitivity_db: Option<f64>,
+    sensitivity_ref: Option<SensitivityRef>,
+    power_handling: Option<PowerHandlingFile>,
+    spl_max_db: Option<f64>,
+    confidence: Option<Confidence>,
+    source: Option<String>,
+    suspect: Option<String>,
+    unit_fixes: Option<String>,
+    thiele_small: Option<ThieleSmallFile>,
+    enclosure: Option<EnclosureFile>,
+    impedance_curve: Option<CurveFile>,
+}
+
+/// Default box loss Q for vented boxes when none is given (the usual assumption).
+pub const DEFAULT_QL: f64 = 7.0;
+
+impl EnclosureFile {
+    /// A box from its parts: `kind` is "free-air", "sealed" or "vented".
+    pub fn new(kind: &str, vb_l: Option<f64>, fb_hz: Option<f64>, ql: Option<f64>) -> Result<Self> {
+        let kind = match kind {
+            "free-air" => BoxType::FreeAir,
+            "sealed" => BoxType::Sealed,
+            "vented" => BoxType::Vented,
+            other => {
+                return Err(Error::Field {
+                    file: "command line".into(),
+                    line: 0,
+                    field: "box".into(),
+                    value: other.into(),
+                    allowed: "allowed: free-air, sealed or vented".into(),
+                });
+            }
+        };
+        Ok(Self {
+            kind,
+            vb_l,
+            fb_hz,
+            ql,
+        })
+    }
+}
+
+fn build_enclosure(ctx: &Ctx, e: &EnclosureFile, vas_l: Option<f64>) -> Result<Enclosure> {
+    let need = |k: &str, v: Option<f64>, what: &str| {
+        v.ok_or_else(|| ctx.missing(&format!("enclosure.{k}"), what))
+    };
+    match e.kind {
+        BoxType::FreeAir => Ok(Enclosure::FreeAir),
+        BoxType::Sealed | BoxType::Vented => {
+            let vas = vas_l.ok_or_else(|| {
+                ctx.missing(
+                    "thiele_small.vas_l",
+                    "Vas in litres, to put the driver in a box",
+                )
+            })?;
+            let vb = ctx.range(
+                "enclosure.vb_l",
+                need("vb_l", e.vb_l, "the box volume in litres")?,
+                0.0,
+                true,
+                1e5,
+                "L",
+            )?;
+            if matches!(e.kind, BoxType::Sealed) {
+                return Enclosure::sealed(vas, vb)
+                    .map_err(|err| ctx.field_error("enclosure", "sealed".into(), err.to_string()));
+            }
+            let fb = ctx.range(
+                "enclosure.fb_hz",
+                need("fb_hz", e.fb_hz, "the box tuning in Hz")?,
+                0.0,
+                true,
+                10_000.0,
+                "Hz",
+            )?;
+            let ql = ctx.range(
+                "enclosure.ql",
+                e.ql.unwrap_or(DEFAULT_QL),
+                0.0,
+                true,
+                1000.0,
+                "",
+            )?;
+            Enclosure::vented(vas, vb, fb, ql)
+                .map_err(|err| ctx.field_error("enclosure", "vented".into(), err.to_string()))
+        }
+    }
+}
+
+/// Thiele-Small parameters, completing Qes or Qms from Qts (1/Qts = 1/Qms + 1/Qes).
+fn build_thiele_small(
+    ctx: &Ctx,
+    t: &ThieleSmallFile,
+    notes: &mut Vec<String>,
+) -> Result<Option<ThieleSmall>> {
+    // Scraped catalogue rows can be off by orders of magnitude (they carry a `suspect`
+    // mark and are used as given), so only physically impossible values are refused.
+    let opt = |k: &str, v: Option<f64>, max: f64, unit: &str| {
+        v.map(|x| ctx.range(&format!("thiele_small.{k}"), x, 0.0, true, max, unit))
+            .transpose()
+    };
+    let re = opt("re_ohm", t.re_ohm, 1000.0, "Ω")?;
+    let fs = opt("fs_hz", t.fs_hz, 100_000.0, "Hz")?;
+    let mut qms = opt("qms", t.qms, 1e9, "")?;
+    let mut qes = opt("qes", t.qes, 1e9, "")?;
+    let qts = opt("qts", t.qts, 1e9, "")?;
+    let le_mh = t
+        .le_mh
+        .map(|x| ctx.range("thiele_small.le_mh", x, 0.0, false, 1000.0, "mH"))
+        .transpose()?;
+    let vas_l = opt("vas_l", t.vas_l, 1e9, "L")?;
+    let bl_tm = opt("bl_tm", t.bl_tm, 1e9, "T·m")?;
+    let mms_g = opt("mms_g", t.mms_g, 1e9, "g")?;
+    let sd_cm2 = opt("sd_cm2", t.sd_cm2, 1e9, "cm²")?;
+    let xmax_mm = opt("xmax_mm", t.xmax_mm, 1e9, "mm")?;
+    match (qms, qes, qts) {
+        (Some(m), None, Some(ts)) if m > ts => {
+            qes = Some(ts * m / (m - ts));
+            notes.push(format!(
+                "Qes derived from Qts and Qms: Qes = Qts·Qms/(Qms − Qts) = {:.3}",
+                qes.unwrap_or(f64::NAN)
+            ));
+        }
+        (None, Some(e), Some(ts)) if e > ts => {
+            qms = Some(ts * e / (e - ts));
+            notes.push(format!(
+                "Qms derived from Qts and Qes: Qms = Qts·Qes/(Qes − Qts) = {:.3}",
+                qms.unwrap_or(f64::NAN)
+            ));
+        }
+        _ => {}
+    }
+    let (Some(re), Some(fs), Some(qms), Some(qes)) = (re, fs, qms, qes) else {
+        notes.push("the Thiele-Small parameters are incomplete (Re, fs, Qms and Qes, or Qts with one of them, are needed), so no impedance model is built from them".into());
+        return Ok(None);
+    };
+    let driver = DriverResonance::new(re, le_mh.unwrap_or(0.0) / 1000.0, fs, qms, qes)
+        .map_err(|e| ctx.field_error("thiele_small", "(parameters)".into(), e.to_string()))?;
+    Ok(Some(ThieleSmall {
+        driver,
+        vas_l,
+        bl_tm,
+        mms_g,
+        sd_cm2,
+        xmax_mm,
+    }))
+}
+
+fn build_speaker(
+    ctx: &Ctx,
+    f: SpeakerFile,
+    finished: bool,
+    read_curve: &dyn Fn(&str) -> Result<String>,
+) -> Result<LoadDevice> {
+    let meta = meta(ctx, f.id, &f.brand, &f.model, f.source.clone())?;
+    let mut load = Load::new(&meta.name(), LoadKind::Loudspeaker { finished });
+    let mut notes = Vec::new();
+    if let Some(why) = &f.suspect {
+        notes.push(format!(
+            "suspect: this record fails a plausibility check ({why}); it is used as given"
+        ));
+    }
+    if let Some(fixes) = &f.unit_fixes {
+        notes.push(format!("unit fixes applied on import: {fixes}"));
+    }
+    load.nominal_impedance_ohm = f
+        .impedance_ohm
+        .map(|z| ctx.range("impedance_ohm", z, 0.0, true, 10_000.0, "Ω"))
+        .transpose()?;
+    load.min_impedance_ohm = f
+        .min_impedance_ohm
+        .map(|z| ctx.range("min_impedance_ohm", z, 0.0, true, 10_000.0, "Ω"))
+        .transpose()?;
+    load.sensitivity = match (f.sensitivity_db, f.sensitivity_ref) {
+        (Some(v), r) => Some(Sensitivity {
+            value_db: ctx.range("sensitivity_db", v, 50.0, false, 150.0, "dB SPL")?,
+            unit: match r {
+                Some(SensitivityRef::V283) => SensitivityUnit::Db283V,
+                Some(SensitivityRef::W1) => SensitivityUnit::Db1W,
+                Some(SensitivityRef::Unknown) | None => SensitivityUnit::Unknown,
+            },
+        }),
+        (None, Some(_)) => {
+            return Err(ctx.field_error(
+                "sensitivity_ref",
+                "(without sensitivity_db)".into(),
+                "allowed only together with sensitivity_db".into(),
+            ));
+        }
+        (None, None) => None,
+    };
+    if let Some(p) = &f.power_handling {
+        let w = |k: &str, v: Option<f64>| {
+            v.map(|x| ctx.range(&format!("power_handling.{k}"), x, 0.0, true, 1e6, "W"))
+                .transpose()
+        };
+        load.power_handling = Some(PowerHandling {
+            continuous_w: w("continuous_w", p.continuous_w)?,
+            program_w: w("program_w", p.program_w)?,
+            peak_w: w("peak_w", p.peak_w)?,
+        });
+    }
+    load.spl_max_db = f
+        .spl_max_db
+        .map(|x| ctx.range("spl_max_db", x, 50.0, false, 200.0, "dB SPL"))
+        .transpose()?;
+    load.thiele_small = match &f.thiele_small {
+        Some(t) => build_thiele_small(ctx, t, &mut notes)?,
+        None => None,
+    };
+    let enclosure = match &f.enclosure {
+        Some(e) => Some(build_enclosure(
+            ctx,
+            e,
+            load.thiele_small.and_then(|t| t.vas_l),
+        )?),
+        None => None,
+    };
+    load.impedance = match (f.impedance_curve, load.thiele_small) {
+        (Some(c), _) => Some(curve_model(ctx, c, read_curve, &mut notes)?),
+        (None, Some(ts)) => Some(ImpedanceModel::Enclosed {
+            driver: ts.driver,
+            enclosure: enclosure.unwrap_or(Enclosure::FreeAir),
+        }),
+        (None, None) => None,
+    };
+    load.confidence = f.confidence.unwrap_or(Confidence::User);
+    load.notes = notes;
+    Ok(LoadDevice {
+        meta,
+        driver: f.driver_type.or(f.shape),
+        load,
+    })
+}
+
+impl LoadDevice {
+    /// Puts the driver in `enclosure` (from the command line), replacing the impedance
+    /// model with the Thiele-Small one in that box.
+    pub fn put_in_box(&mut self, enclosure: &EnclosureFile) -> Result<()> {
+        let ctx = Ctx {
+            file: "command line",
+            text: "",
+        };
+        let Some(ts) = self.load.thiele_small else {
+            return Err(Error::Field {
+                file: self.meta.path.clone(),
+                line: 0,
+                field: "thiele_small".into(),
+                value: "(missing)".into(),
+                allowed: format!(
+                    "required to model {} in a box: Re, fs, Qms/Qes (or Qts) and Vas",
+                    self.meta.name()
+                ),
+            });
+        };
+        let e = build_enclosure(&ctx, enclosure, ts.vas_l)?;
+        if matches!(self.load.impedance, Some(ImpedanceModel::Measured(_))) {
+            self.load.notes.push(
+                "the measured (free-air) curve is replaced by the Thiele-Small model in the box"
+                    .into(),
+            );
+        }
+        self.load.impedance = Some(ImpedanceModel::Enclosed {
+            driver: ts.driver,
+            enclosure: e,
+        });
+        Ok(())
     }
 }
 
@@ -628,6 +980,20 @@ fn build_amp(ctx: &Ctx, f: AmpFile) -> Result<AmpDevice> {
             "required: at least one [[outputs]] table".into(),
         ));
     }
+    let class = match f.class.as_deref() {
+        None => None,
+        Some("A") => Some(AmpClass::A),
+        Some("AB" | "B") => Some(AmpClass::AB),
+        Some("D") => Some(AmpClass::D),
+        Some("tube") => Some(AmpClass::Tube),
+        Some(other) => {
+            return Err(ctx.field_error(
+                "class",
+                format!("{other:?}"),
+                "allowed: \"A\", \"AB\", \"B\", \"D\" or \"tube\"".into(),
+            ));
+        }
+    };
     let mut outputs = Vec::new();
     for (oi, o) in f.outputs.iter().enumerate() {
         let opath = format!("outputs[{oi}]");
@@ -643,6 +1009,41 @@ fn build_amp(ctx: &Ctx, f: AmpFile) -> Result<AmpDevice> {
             ));
         }
         let mut out = AmpOutput::new(&o.name, o.kind);
+        out.class = class;
+        out.min_load_ohm = o
+            .min_load_ohm
+            .map(|z| {
+                ctx.range(
+                    &format!("{opath}.min_load_ohm"),
+                    z,
+                    0.0,
+                    true,
+                    10_000.0,
+                    "Ω",
+                )
+            })
+            .transpose()?;
+        if let Some(fl) = &o.output_filter {
+            out.output_filter = Some(OutputFilter {
+                l_h: ctx.range(
+                    &format!("{opath}.output_filter.l_uh"),
+                    fl.l_uh,
+                    0.0,
+                    true,
+                    1e5,
+                    "µH",
+                )? * 1e-6,
+                c_f: ctx.range(
+                    &format!("{opath}.output_filter.c_uf"),
+                    fl.c_uf,
+                    0.0,
+                    true,
+                    1e5,
+                    "µF",
+                )? * 1e-6,
+                post_filter_feedback: fl.post_filter_feedback,
+            });
+        }
         let file_conf = f.confidence.unwrap_or(Confidence::User);
         let file_source = f.source.as_deref().unwrap_or("device file");
         let mut sets: Vec<(String, Figures, Confidence, &str)> = Vec::new();

@@ -13,6 +13,9 @@ mod slug;
 pub mod zma;
 
 pub use catalog::{Catalog, Entry, Match};
-pub use device::{AmpDevice, Device, DeviceKind, LoadDevice, Meta, parse_device, read_device_file};
+pub use device::{
+    AmpDevice, DEFAULT_QL, Device, DeviceKind, EnclosureFile, LoadDevice, Meta, parse_device,
+    read_device_file,
+};
 pub use error::{Error, Result};
 pub use slug::slug;

@@ -16,6 +16,8 @@ pub struct Cli {
 pub enum Command {
     /// Check one amplifier output driving one load.
     Check(CheckArgs),
+    /// Verdicts of every amplifier × load pair, as a table.
+    Matrix(MatrixArgs),
     /// Search and show the built-in catalog.
     Catalog {
         #[command(subcommand)]
@@ -28,13 +30,43 @@ pub struct CheckArgs {
     /// Amplifier: catalog name, id, or a device file (.toml).
     #[arg(long)]
     pub amp: String,
-    /// Load (headphone or IEM): catalog name, id, or a device file (.toml).
+    /// Load (headphone, IEM, loudspeaker or driver): catalog name, id, or a device file (.toml).
     #[arg(long)]
     pub load: String,
     /// Output of the amplifier to use (default: the one that suits the load).
     #[arg(long)]
     pub output: Option<String>,
-    /// Peak SPL to reach at the ear, dB (default 110).
+    #[command(flatten)]
+    pub setup: SetupArgs,
+    /// Print one JSON object instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Write an SVG of the load's impedance, the deviation and the maximum SPL.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+}
+
+/// `ampmatch matrix`: every amplifier against every load.
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// Amplifiers (repeat the flag).
+    #[arg(long = "amp", required = true)]
+    pub amps: Vec<String>,
+    /// Loads (repeat the flag).
+    #[arg(long = "load", required = true)]
+    pub loads: Vec<String>,
+    #[command(flatten)]
+    pub setup: SetupArgs,
+    /// Print JSON: one object per pair with the verdict and key figures.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Target, listening context, cable, box and thresholds; shared by check and matrix.
+#[derive(Debug, Args, Clone)]
+pub struct SetupArgs {
+    /// Peak SPL to reach: at the ear for headphones (default 110), at the seat for
+    /// loudspeakers (default: the preset's average + headroom).
     #[arg(long, value_name = "DB", conflicts_with_all = ["average_spl", "crest_factor"])]
     pub target_spl: Option<f64>,
     /// Average listening level, dB SPL (with --crest-factor instead of --target-spl).
@@ -49,12 +81,47 @@ pub struct CheckArgs {
     /// Full-scale output of the source feeding the amplifier, V rms (default 2).
     #[arg(long, value_name = "VRMS")]
     pub source_vrms: Option<f64>,
-    /// Print one JSON object instead of the human report.
-    #[arg(long)]
-    pub json: bool,
-    /// Write an SVG of the load's impedance, the deviation and the maximum SPL.
-    #[arg(long, value_name = "FILE.svg")]
-    pub plot: Option<PathBuf>,
+    /// Loudspeakers: listening distance, m (default 2.5).
+    #[arg(long, value_name = "M")]
+    pub distance_m: Option<f64>,
+    /// Loudspeakers: number of speakers playing (default 2).
+    #[arg(long, value_name = "N")]
+    pub speakers: Option<u32>,
+    /// Loudspeakers: room/boundary gain, dB (default 3; 0 = free field).
+    #[arg(long, value_name = "DB", allow_negative_numbers = true)]
+    pub room_gain_db: Option<f64>,
+    /// Loudspeakers: average level + headroom at the seat (default music = 85 + 17 dB).
+    #[arg(long, value_parser = ["background", "music", "cinema", "party"])]
+    pub preset: Option<String>,
+    /// Speaker cable length (one way), m; with --cable-awg or --cable-mm2.
+    #[arg(long, value_name = "M")]
+    pub cable_m: Option<f64>,
+    /// Speaker cable gauge, AWG.
+    #[arg(
+        long,
+        value_name = "AWG",
+        requires = "cable_m",
+        conflicts_with = "cable_mm2"
+    )]
+    pub cable_awg: Option<f64>,
+    /// Speaker cable conductor cross-section, mm².
+    #[arg(long, value_name = "MM2", requires = "cable_m")]
+    pub cable_mm2: Option<f64>,
+    /// Speaker cable loop resistance, Ω (instead of length and gauge).
+    #[arg(long, value_name = "OHM", conflicts_with_all = ["cable_m", "cable_awg", "cable_mm2"])]
+    pub cable_ohm: Option<f64>,
+    /// Drivers: put the driver in a box (uses its Thiele-Small parameters).
+    #[arg(long = "box", value_name = "TYPE", value_parser = ["free-air", "sealed", "vented"])]
+    pub enclosure: Option<String>,
+    /// Box volume, litres (sealed or vented).
+    #[arg(long, value_name = "L")]
+    pub vb_l: Option<f64>,
+    /// Vented box tuning, Hz.
+    #[arg(long, value_name = "HZ")]
+    pub fb_hz: Option<f64>,
+    /// Vented box loss Q (default 7).
+    #[arg(long, value_name = "Q")]
+    pub ql: Option<f64>,
 }
 
 #[derive(Debug, Subcommand)]

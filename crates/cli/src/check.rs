@@ -1,10 +1,12 @@
-//! `ampmatch check`.
+//! `ampmatch check`, and the setup shared with `ampmatch matrix`.
 
-use ampmatch_catalog::{Catalog, Device, DeviceKind};
-use ampmatch_core::analysis::{Settings, Target, analyze};
-use anyhow::{Context, Result, bail};
+use ampmatch_catalog::{AmpDevice, Catalog, Device, DeviceKind, EnclosureFile, LoadDevice};
+use ampmatch_core::analysis::{Context, Report, Settings, Target, analyze_in};
+use ampmatch_core::chain::Cable;
+use ampmatch_core::listening::{Listening, Preset};
+use anyhow::{Context as _, Result, bail};
 
-use crate::args::CheckArgs;
+use crate::args::{CheckArgs, SetupArgs};
 use crate::human;
 use crate::write::write_atomic;
 
@@ -16,48 +18,151 @@ fn in_range(flag: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64> {
     }
 }
 
-/// Builds the target and settings from the flags, checking each.
-pub fn target_and_settings(a: &CheckArgs) -> Result<(Target, Settings)> {
-    let target = match (a.target_spl, a.average_spl, a.crest_factor) {
-        (Some(t), _, _) => Target::Peak {
-            spl_db: in_range("target-spl", t, 0.0, 160.0, "dB SPL")?,
-        },
-        (None, Some(avg), Some(cf)) => Target::AverageWithCrest {
-            average_spl_db: in_range("average-spl", avg, 0.0, 160.0, "dB SPL")?,
-            crest_factor_db: in_range("crest-factor", cf, 0.0, 40.0, "dB")?,
-        },
-        _ => Target::default(),
-    };
-    let mut settings = Settings::default();
-    if let Some(h) = a.hiss_threshold {
-        settings.hiss_threshold_db_spl = in_range("hiss-threshold", h, -20.0, 60.0, "dB SPL")?;
+/// Everything from the flags except the devices, validated.
+pub struct Setup {
+    explicit_target: Option<Target>,
+    preset: Preset,
+    context: Context,
+    settings: Settings,
+    enclosure: Option<EnclosureFile>,
+}
+
+impl Setup {
+    /// Reads and checks the flags.
+    pub fn from_args(a: &SetupArgs) -> Result<Self> {
+        let explicit_target = match (a.target_spl, a.average_spl, a.crest_factor) {
+            (Some(t), _, _) => Some(Target::Peak {
+                spl_db: in_range("target-spl", t, 0.0, 160.0, "dB SPL")?,
+            }),
+            (None, Some(avg), Some(cf)) => Some(Target::AverageWithCrest {
+                average_spl_db: in_range("average-spl", avg, 0.0, 160.0, "dB SPL")?,
+                crest_factor_db: in_range("crest-factor", cf, 0.0, 40.0, "dB")?,
+            }),
+            _ => None,
+        };
+        let mut settings = Settings::default();
+        if let Some(h) = a.hiss_threshold {
+            settings.hiss_threshold_db_spl = in_range("hiss-threshold", h, -20.0, 60.0, "dB SPL")?;
+        }
+        if let Some(v) = a.source_vrms {
+            settings.source_full_scale_vrms = in_range("source-vrms", v, 0.01, 100.0, "V rms")?;
+        }
+        let d = Listening::default();
+        let listening = Listening::new(
+            in_range(
+                "distance-m",
+                a.distance_m.unwrap_or(d.distance_m),
+                0.01,
+                10_000.0,
+                "m",
+            )?,
+            a.speakers.unwrap_or(d.speakers),
+            in_range(
+                "room-gain-db",
+                a.room_gain_db.unwrap_or(d.room_gain_db),
+                -20.0,
+                20.0,
+                "dB",
+            )?,
+        )
+        .map_err(|e| anyhow::anyhow!("--speakers: {e}"))?;
+        let preset = a
+            .preset
+            .as_deref()
+            .and_then(Preset::parse)
+            .unwrap_or(Preset::Music);
+        let cable = match (a.cable_ohm, a.cable_m, a.cable_awg, a.cable_mm2) {
+            (Some(r), ..) => Some(Cable::from_resistance(r)?),
+            (None, Some(len), Some(awg), None) => Some(Cable::copper_awg(len, awg)?),
+            (None, Some(len), None, Some(mm2)) => Some(Cable::copper_mm2(len, mm2)?),
+            (None, Some(_), None, None) => {
+                bail!("--cable-m needs --cable-awg or --cable-mm2 (the conductor size)")
+            }
+            _ => None,
+        };
+        let enclosure = match &a.enclosure {
+            Some(kind) => Some(EnclosureFile::new(kind, a.vb_l, a.fb_hz, a.ql)?),
+            None if a.vb_l.is_some() || a.fb_hz.is_some() || a.ql.is_some() => {
+                bail!("--vb-l, --fb-hz and --ql need --box sealed or --box vented")
+            }
+            None => None,
+        };
+        Ok(Self {
+            explicit_target,
+            preset,
+            context: Context {
+                listening,
+                preset: None,
+                cable,
+            },
+            settings,
+            enclosure,
+        })
     }
-    if let Some(v) = a.source_vrms {
-        settings.source_full_scale_vrms = in_range("source-vrms", v, 0.01, 100.0, "V rms")?;
+
+    /// Analyses one pairing: the output suited to the load unless one is named, the
+    /// preset's target at the seat for loudspeakers unless a target was given.
+    pub fn analyze(
+        &self,
+        amp: &AmpDevice,
+        load: &LoadDevice,
+        output: Option<&str>,
+    ) -> Result<Report> {
+        let speaker = load.load.is_speaker();
+        let mut load = load.clone();
+        if let Some(e) = &self.enclosure {
+            load.put_in_box(e).context("--box")?;
+        }
+        let out = amp
+            .amplifier
+            .select_output(output, speaker)
+            .context("--output")?;
+        let mut context = self.context.clone();
+        let target = match self.explicit_target {
+            Some(t) => t,
+            None if speaker => {
+                let (average_spl_db, crest_factor_db) = self.preset.levels();
+                context.preset = Some(self.preset);
+                Target::AverageWithCrest {
+                    average_spl_db,
+                    crest_factor_db,
+                }
+            }
+            None => Target::default(),
+        };
+        Ok(analyze_in(
+            &amp.amplifier.name,
+            &out,
+            &load.load,
+            target,
+            &context,
+            &self.settings,
+        ))
     }
-    Ok((target, settings))
+}
+
+/// Resolves an amplifier name, id or file.
+pub fn resolve_amp(catalog: &Catalog, name: &str) -> Result<AmpDevice> {
+    match catalog.resolve(name, DeviceKind::Amplifier)? {
+        Device::Amplifier(a) => Ok(a),
+        Device::Load(_) => unreachable!("resolve returns the requested side"),
+    }
+}
+
+/// Resolves a load name, id or file.
+pub fn resolve_load(catalog: &Catalog, name: &str) -> Result<LoadDevice> {
+    match catalog.resolve(name, DeviceKind::Load)? {
+        Device::Load(l) => Ok(l),
+        Device::Amplifier(_) => unreachable!("resolve returns the requested side"),
+    }
 }
 
 pub fn run(a: &CheckArgs) -> Result<()> {
-    let (target, settings) = target_and_settings(a)?;
+    let setup = Setup::from_args(&a.setup)?;
     let catalog = Catalog::builtin();
-    let Device::Amplifier(amp) = catalog
-        .resolve(&a.amp, DeviceKind::Amplifier)
-        .context("--amp")?
-    else {
-        unreachable!("resolve returns the requested side")
-    };
-    let Device::Load(load) = catalog
-        .resolve(&a.load, DeviceKind::Load)
-        .context("--load")?
-    else {
-        unreachable!("resolve returns the requested side")
-    };
-    let output = amp
-        .amplifier
-        .select_output(a.output.as_deref(), false)
-        .context("--output")?;
-    let report = analyze(&amp.amplifier.name, &output, &load.load, target, &settings);
+    let amp = resolve_amp(&catalog, &a.amp).context("--amp")?;
+    let load = resolve_load(&catalog, &a.load).context("--load")?;
+    let report = setup.analyze(&amp, &load, a.output.as_deref())?;
     if let Some(path) = &a.plot {
         let svg = ampmatch_plot::report_svg(&report, 900, 900).context("--plot")?;
         write_atomic(path, svg.as_bytes())?;

@@ -10,6 +10,24 @@ fn opt(v: Option<f64>, unit: &str) -> String {
     v.map_or("unknown".into(), |x| format!("{} {unit}", fmt_sig(x)))
 }
 
+/// Power in mW below 1 W, in W above.
+fn power(p_w: Option<f64>) -> String {
+    match p_w {
+        Some(p) if p >= 1.0 => format!("{} W", fmt_sig(p)),
+        Some(p) => format!("{} mW", fmt_sig(p * 1000.0)),
+        None => "unknown".into(),
+    }
+}
+
+/// Current in mA below 1 A, in A above.
+fn current(i_a: Option<f64>) -> String {
+    match i_a {
+        Some(i) if i >= 1.0 => format!("{} A", fmt_sig(i)),
+        Some(i) => format!("{} mA", fmt_sig(i * 1000.0)),
+        None => "unknown".into(),
+    }
+}
+
 fn verdict_line(v: Verdict) -> &'static str {
     match v {
         Verdict::Good => "GOOD — drives it well",
@@ -83,8 +101,8 @@ pub fn report(r: &Report, amp_id: &str, load_id: &str) -> String {
         w,
         "  required           {}, {}, {}",
         opt(q.voltage_vrms, "V"),
-        opt(q.current_a.map(|a| a * 1000.0), "mA"),
-        opt(q.power_w.map(|p| p * 1000.0), "mW")
+        current(q.current_a),
+        power(q.power_w)
     );
     let m = &r.max;
     let limit = match r.limited_by {
@@ -96,15 +114,15 @@ pub fn report(r: &Report, amp_id: &str, load_id: &str) -> String {
         w,
         "  maximum            {}, {}, {} → {}{limit}",
         opt(m.voltage_vrms, "V"),
-        opt(m.current_a.map(|a| a * 1000.0), "mA"),
-        opt(m.power_w.map(|p| p * 1000.0), "mW"),
+        current(m.current_a),
+        power(m.power_w),
         opt(m.spl_db, "dB SPL")
     );
     let _ = writeln!(
         w,
         "  amp limits         open circuit {}, current limit {}{}",
         opt(m.open_circuit_voltage_vrms, "V"),
-        opt(m.current_limit_a.map(|a| a * 1000.0), "mA"),
+        current(m.current_limit_a),
         m.gain_limited_voltage_vrms
             .map_or(String::new(), |g| format!(
                 ", source × gain {} V",

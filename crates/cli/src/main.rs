@@ -5,6 +5,7 @@ mod args;
 mod catalog_cmd;
 mod check;
 mod human;
+mod matrix;
 mod write;
 
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Check(a) => check::run(&a),
+        args::Command::Matrix(a) => matrix::run(&a),
         args::Command::Catalog { command } => catalog_cmd::run(&command),
     };
     match result {

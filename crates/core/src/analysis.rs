@@ -652,7 +652,7 @@ pub fn analyze_in(
                 }
                 _ => None,
             };
-            if phase_known {
+            if phase_known && !matches!(m, ImpedanceModel::Flat { .. }) {
                 let e = epdr_ohm(z.norm(), z.arg());
                 if epdr_min.is_none_or(|(m, _)| e < m) {
                     epdr_min = Some((e, fr));

@@ -29,11 +29,12 @@ pub struct DriverResonance {
 impl DriverResonance {
     /// Validates the parameters, naming the first one out of range.
     pub fn new(re_ohm: f64, le_h: f64, fs_hz: f64, qms: f64, qes: f64) -> Result<Self> {
+        // Generous bounds: scraped catalogue rows can be far off and are still usable.
         check_positive("re_ohm", re_ohm, 10_000.0, "Ω")?;
-        check_range("le_mh", le_h * 1000.0, 0.0, 100.0, "mH")?;
+        check_range("le_mh", le_h * 1000.0, 0.0, 1000.0, "mH")?;
         check_positive("fs_hz", fs_hz, 100_000.0, "Hz")?;
-        check_positive("qms", qms, 1000.0, "")?;
-        check_positive("qes", qes, 1000.0, "")?;
+        check_positive("qms", qms, 1e9, "")?;
+        check_positive("qes", qes, 1e9, "")?;
         Ok(Self {
             re_ohm,
             le_h,
