@@ -19,6 +19,7 @@ pub mod impedance;
 pub mod listening;
 pub mod load;
 pub mod sensitivity;
+pub mod spice;
 pub mod units;
 
 pub use amplifier::{
