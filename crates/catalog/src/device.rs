@@ -808,6 +808,21 @@ fn build_speaker(
         Some(t) => build_thiele_small(ctx, t, &mut notes)?,
         None => None,
     };
+    if load.sensitivity.is_none()
+        && let Some(ts) = load.thiele_small
+        && let Some(spl) = ts.sensitivity_db_1w()
+    {
+        // 1 W into Re takes √Re volts: S_V = S_1W(Re) − 10·log10(Re); stored at 2.83 V.
+        let db_283 = spl - 10.0 * ts.driver.re_ohm.log10() + ampmatch_core::sensitivity::DB_2_83V;
+        load.sensitivity = Some(Sensitivity {
+            value_db: db_283,
+            unit: SensitivityUnit::Db283V,
+        });
+        notes.push(format!(
+            "assumption: no published sensitivity; {spl:.1} dB for 1 W into Re at 1 m (= {db_283:.1} dB @ 2.83 V/1 m) derived from the Thiele-Small parameters (η0 = 4π²·fs³·Vas/(c³·Qes) = {:.3} %, half space)",
+            100.0 * ts.reference_efficiency().unwrap_or(f64::NAN)
+        ));
+    }
     let enclosure = match &f.enclosure {
         Some(e) => Some(build_enclosure(
             ctx,

@@ -10,6 +10,7 @@ mod catalog;
 mod device;
 mod error;
 mod slug;
+pub mod wdr;
 pub mod zma;
 
 pub use catalog::{Catalog, Entry, Match};

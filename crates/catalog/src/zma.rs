@@ -144,3 +144,47 @@ pub fn write_zma(curve: &MeasuredCurve, title: &str) -> String {
     }
     s
 }
+
+/// One point of a frequency response (.frd).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrdPoint {
+    /// Hz.
+    pub frequency_hz: f64,
+    /// Level, dB.
+    pub level_db: f64,
+    /// Phase, degrees, when the file has it.
+    pub phase_deg: Option<f64>,
+}
+
+/// Parses a .frd frequency response (or a REW text export of one). Values are dB, so any
+/// finite number is allowed; phase is optional.
+pub fn parse_frd(text: &str, file: &str) -> Result<Vec<FrdPoint>> {
+    let (rows, phase_known) = parse_rows(text, file)?;
+    Ok(rows
+        .iter()
+        .map(|r| FrdPoint {
+            frequency_hz: r.frequency_hz,
+            level_db: r.value,
+            phase_deg: if phase_known { r.phase_deg } else { None },
+        })
+        .collect())
+}
+
+/// Writes a frequency response as .frd text.
+pub fn write_frd(points: &[FrdPoint], title: &str) -> String {
+    let mut s = format!(
+        "* {title}\n* columns: freq_hz level_db{}\n",
+        if points.iter().all(|p| p.phase_deg.is_some()) {
+            " phase_deg"
+        } else {
+            ""
+        }
+    );
+    for p in points {
+        match p.phase_deg {
+            Some(ph) => s.push_str(&format!("{} {} {}\n", p.frequency_hz, p.level_db, ph)),
+            None => s.push_str(&format!("{} {}\n", p.frequency_hz, p.level_db)),
+        }
+    }
+    s
+}

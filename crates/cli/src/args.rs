@@ -82,7 +82,7 @@ pub struct SetupArgs {
     #[arg(long, value_name = "VRMS")]
     pub source_vrms: Option<f64>,
     /// Loudspeakers: listening distance, m (default 2.5).
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
     pub distance_m: Option<f64>,
     /// Loudspeakers: number of speakers playing (default 2).
     #[arg(long, value_name = "N")]
@@ -94,7 +94,7 @@ pub struct SetupArgs {
     #[arg(long, value_parser = ["background", "music", "cinema", "party"])]
     pub preset: Option<String>,
     /// Speaker cable length (one way), m; with --cable-awg or --cable-mm2.
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
     pub cable_m: Option<f64>,
     /// Speaker cable gauge, AWG.
     #[arg(
@@ -114,10 +114,10 @@ pub struct SetupArgs {
     #[arg(long = "box", value_name = "TYPE", value_parser = ["free-air", "sealed", "vented"])]
     pub enclosure: Option<String>,
     /// Box volume, litres (sealed or vented).
-    #[arg(long, value_name = "L")]
+    #[arg(long, value_name = "L", allow_negative_numbers = true)]
     pub vb_l: Option<f64>,
     /// Vented box tuning, Hz.
-    #[arg(long, value_name = "HZ")]
+    #[arg(long, value_name = "HZ", allow_negative_numbers = true)]
     pub fb_hz: Option<f64>,
     /// Vented box loss Q (default 7).
     #[arg(long, value_name = "Q")]
@@ -147,6 +147,20 @@ pub enum CatalogCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Import a measurement or driver file: WinISD .wdr → device file (.toml);
+    /// .zma / .frd / REW text export → a clean .zma or .frd. Written to --out (atomically)
+    /// or printed.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// Where to write (.toml for a .wdr; .zma or .frd for a curve).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// For a REW text export printed to the terminal: read it as an impedance or a
+        /// response curve (otherwise taken from --out's extension).
+        #[arg(long = "as", value_parser = ["impedance", "response"])]
+        kind: Option<String>,
     },
     /// Check a device file (or every built-in device when none is given).
     Validate {

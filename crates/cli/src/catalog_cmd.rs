@@ -1,11 +1,14 @@
 //! `ampmatch catalog search|show|validate`.
 
-use ampmatch_catalog::{Catalog, Device, DeviceKind, read_device_file};
+use std::path::Path;
+
+use ampmatch_catalog::{Catalog, Device, DeviceKind, read_device_file, wdr, zma};
 use ampmatch_core::units::fmt_sig;
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use serde_json::json;
 
 use crate::args::CatalogCommand;
+use crate::write::write_atomic;
 
 fn side(kind: Option<&str>) -> Option<DeviceKind> {
     match kind {
@@ -78,6 +81,7 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
             let device = resolve_any(&catalog, name)?;
             show(&device, *json)
         }
+        CatalogCommand::Import { file, out, kind } => import(file, out.as_deref(), kind.as_deref()),
         CatalogCommand::Validate { files } => {
             let mut n = 0;
             if files.is_empty() {
@@ -95,6 +99,61 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn extension(p: &Path) -> String {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+fn import(file: &Path, out: Option<&Path>, kind: Option<&str>) -> Result<()> {
+    let label = file.display().to_string();
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {label}"))?;
+    let in_ext = extension(file);
+    let out_ext = out.map(extension);
+    let result = if in_ext == "wdr" {
+        if out_ext.as_deref().is_some_and(|e| e != "toml") {
+            bail!("--out: a .wdr imports to a device file: give a .toml path");
+        }
+        let toml = wdr::wdr_to_device_toml(&text, &label)?;
+        // The result must be a valid device file.
+        ampmatch_catalog::parse_device(&toml, &label, &|rel: &str| bail_curve(rel))?;
+        toml
+    } else {
+        let as_response = match (kind, out_ext.as_deref(), in_ext.as_str()) {
+            (Some(k), _, _) => k == "response",
+            (None, Some("frd"), _) => true,
+            (None, Some("zma"), _) => false,
+            (None, _, "frd") => true,
+            (None, _, "zma") => false,
+            _ => bail!(
+                "say what {label} holds: --as impedance or --as response (or --out FILE.zma / FILE.frd)"
+            ),
+        };
+        let title = format!("imported from {label}");
+        if as_response {
+            zma::write_frd(&zma::parse_frd(&text, &label)?, &title)
+        } else {
+            zma::write_zma(&zma::parse_zma(&text, &label)?, &title)
+        }
+    };
+    match out {
+        Some(p) => {
+            write_atomic(p, result.as_bytes())?;
+            eprintln!("wrote {}", p.display());
+        }
+        None => print!("{result}"),
+    }
+    Ok(())
+}
+
+fn bail_curve(rel: &str) -> ampmatch_catalog::Result<String> {
+    Err(ampmatch_catalog::Error::Io {
+        path: rel.into(),
+        message: "a .wdr import names no curve file".into(),
+    })
 }
 
 fn show(device: &Device, as_json: bool) -> Result<()> {

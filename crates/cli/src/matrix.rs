@@ -1,7 +1,6 @@
 //! `ampmatch matrix`: the verdict of every amplifier × load pair.
 
 use ampmatch_catalog::Catalog;
-use ampmatch_core::units::fmt_sig;
 use anyhow::{Context as _, Result};
 use serde_json::json;
 

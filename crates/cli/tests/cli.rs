@@ -359,3 +359,387 @@ fn catalog_search_and_show() {
     let out = ampmatch(&["catalog", "validate"]);
     assert!(out.status.success());
 }
+
+#[test]
+fn cross_cases_fall_out_of_the_physics() {
+    // A speaker amp (Bryston 4B: 250 W @ 8 Ω = 44.72 V behind 0.06 Ω, i.e. 45.06 V open
+    // circuit) into the 97 dB/V, 300 Ω HD600: 45.06·300/300.06 = 45.05 V →
+    // 97 + 20·log10(45.05) = 130.07 dB, past the 130 dB threshold of pain.
+    let r = json(&[
+        "check",
+        "--amp",
+        "Bryston 4B",
+        "--load",
+        "Sennheiser HD600",
+        "--json",
+    ]);
+    close(num(&r, "max.spl_db"), 130.07, 0.01, "max SPL");
+    assert_eq!(r["verdict"], "unsafe", "{}", r["max"]);
+    // A speaker amp into an IEM.
+    let r = json(&[
+        "check",
+        "--amp",
+        "Fosi Audio BT20A",
+        "--load",
+        "64 Audio Nio",
+        "--json",
+    ]);
+    assert_eq!(r["verdict"], "unsafe");
+    // A headphone amp into a bookshelf speaker at the default seat: far short.
+    let r = json(&[
+        "check",
+        "--amp",
+        "Objective2",
+        "--load",
+        "Acoustic Energy AE100 Mk2",
+        "--json",
+    ]);
+    assert_eq!(r["verdict"], "insufficient");
+    assert_eq!(r["output"], "single-ended");
+}
+
+#[test]
+fn speaker_json_has_the_listening_fields() {
+    let r = json(&[
+        "check",
+        "--amp",
+        "Bryston 4B",
+        "--load",
+        "wavecor-wf152bd13-14-15-16",
+        "--cable-m",
+        "5",
+        "--cable-mm2",
+        "2.5",
+        "--json",
+    ]);
+    let l = &r["listening"];
+    assert_eq!(
+        (
+            num(l, "distance_m"),
+            num(l, "speakers"),
+            num(l, "room_gain_db")
+        ),
+        (2.5, 2.0, 3.0)
+    );
+    assert_eq!(l["preset"], "music");
+    assert_eq!(
+        (num(l, "average_spl_db"), num(l, "headroom_db")),
+        (85.0, 17.0)
+    );
+    assert_eq!(r["target_spl_db"], 102.0);
+    // 5 m of 2.5 mm² copper: 1.72e-8 · 10 / 2.5e-6 = 0.0688 Ω.
+    close(num(&r, "cable_resistance_ohm"), 0.0688, 1e-6, "cable");
+    // Pe 230 W; the Bryston gives 400 W into 4 Ω (its rating) → 1.74×.
+    close(
+        num(&r, "power_ratio_to_rating"),
+        400.0 / 230.0,
+        0.01,
+        "ratio",
+    );
+    assert!(r["qts_shifted"].as_f64().is_some());
+    assert!(r["epdr_min_ohm"].as_f64().is_some());
+    // The driver has no published sensitivity: derived from T/S and said so.
+    assert!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "assumption")
+    );
+    // A headphone report has no listening block.
+    let h = json(&["check", "--amp", "O2", "--load", "HD600", "--json"]);
+    assert!(h["listening"].is_null());
+    assert!(h["power_ratio_to_rating"].is_null());
+}
+
+#[test]
+fn context_flags_move_the_target_and_the_seat() {
+    // Cinema: 85 + 20 = 105 dB. Twice the distance costs 6.02 dB of maximum SPL at the seat.
+    let a = json(&[
+        "check",
+        "--amp",
+        "Bryston 4B",
+        "--load",
+        "Acoustic Energy AE100 Mk2",
+        "--preset",
+        "cinema",
+        "--json",
+    ]);
+    assert_eq!(a["target_spl_db"], 105.0);
+    let b = json(&[
+        "check",
+        "--amp",
+        "Bryston 4B",
+        "--load",
+        "Acoustic Energy AE100 Mk2",
+        "--preset",
+        "cinema",
+        "--distance-m",
+        "5",
+        "--json",
+    ]);
+    close(
+        num(&a, "max.spl_db") - num(&b, "max.spl_db"),
+        20.0 * 2f64.log10(),
+        1e-9,
+        "distance",
+    );
+    let c = json(&[
+        "check",
+        "--amp",
+        "Bryston 4B",
+        "--load",
+        "Acoustic Energy AE100 Mk2",
+        "--speakers",
+        "1",
+        "--room-gain-db",
+        "0",
+        "--json",
+    ]);
+    // one speaker (−3.01 dB) and free field (−3 dB) relative to the default
+    let d = json(&[
+        "check",
+        "--amp",
+        "Bryston 4B",
+        "--load",
+        "Acoustic Energy AE100 Mk2",
+        "--json",
+    ]);
+    close(
+        num(&d, "max.spl_db") - num(&c, "max.spl_db"),
+        10.0 * 2f64.log10() + 3.0,
+        1e-9,
+        "speakers and room",
+    );
+}
+
+#[test]
+fn boxes_and_bad_box_flags() {
+    let v = json(&[
+        "check",
+        "--amp",
+        "Bryston 4B",
+        "--load",
+        "wavecor-wf152bd13-14-15-16",
+        "--box",
+        "vented",
+        "--vb-l",
+        "20",
+        "--fb-hz",
+        "45",
+        "--json",
+    ]);
+    assert!(v["impedance_model"].as_str().unwrap().contains("vented"));
+    for (args, want) in [
+        (
+            vec![
+                "check",
+                "--amp",
+                "Bryston 4B",
+                "--load",
+                "Acoustic Energy AE100 Mk2",
+                "--box",
+                "sealed",
+                "--vb-l",
+                "10",
+            ],
+            "thiele_small",
+        ),
+        (
+            vec![
+                "check",
+                "--amp",
+                "Bryston 4B",
+                "--load",
+                "wavecor-wf152bd13-14-15-16",
+                "--box",
+                "vented",
+                "--vb-l",
+                "20",
+            ],
+            "fb_hz",
+        ),
+        (
+            vec![
+                "check",
+                "--amp",
+                "Bryston 4B",
+                "--load",
+                "wavecor-wf152bd13-14-15-16",
+                "--vb-l",
+                "20",
+            ],
+            "--box",
+        ),
+        (
+            vec![
+                "check",
+                "--amp",
+                "Bryston 4B",
+                "--load",
+                "HD600",
+                "--distance-m",
+                "-3",
+            ],
+            "--distance-m",
+        ),
+        (
+            vec![
+                "check",
+                "--amp",
+                "Bryston 4B",
+                "--load",
+                "HD600",
+                "--cable-m",
+                "3",
+            ],
+            "--cable-awg",
+        ),
+    ] {
+        let out = ampmatch(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn matrix_prints_every_pair() {
+    let out = ampmatch(&[
+        "matrix",
+        "--amp",
+        "O2",
+        "--amp",
+        "Bryston 4B",
+        "--load",
+        "HD600",
+        "--load",
+        "Acoustic Energy AE100 Mk2",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("nwavguy-objective2-o2")
+            && text.contains("bryston-4b")
+            && text.contains("unsafe")
+            && text.contains("insufficient"),
+        "{text}"
+    );
+    let v = json(&[
+        "matrix",
+        "--amp",
+        "O2",
+        "--amp",
+        "Bryston 4B",
+        "--load",
+        "HD600",
+        "--load",
+        "Acoustic Energy AE100 Mk2",
+        "--json",
+    ]);
+    let pairs = v["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 4);
+    assert!(pairs.iter().all(|p| p["verdict"].is_string()));
+}
+
+#[test]
+fn imports_wdr_zma_and_frd() {
+    let dir = tempfile::tempdir().unwrap();
+    let wdr = dir.path().join("d.wdr");
+    // WinISD SI units: Le 0.99 mH, Vas 15 L, Mms 29.2 g, Sd 136.8 cm², Xmax 3.4 mm; 0 = unset.
+    std::fs::write(&wdr, "[Driver]\r\nBrand=Dayton Audio\r\nModel=DC160-4\r\nZnom=4.0\r\nFs=39.0\r\nPe=60.0\r\nRe=3.4\r\nLe=0.00099\r\nBL=7.02\r\nXmax=0.0034\r\nQms=3.31\r\nQes=0.49\r\nQts=0.43\r\nMms=0.0292\r\nSd=0.01368\r\nVas=0.015\r\nSPLmax=0\r\n").unwrap();
+    let toml = dir.path().join("d.toml");
+    let out = ampmatch(&[
+        "catalog",
+        "import",
+        wdr.to_str().unwrap(),
+        "-o",
+        toml.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&toml).unwrap();
+    for want in [
+        "le_mh = 0.99",
+        "vas_l = 15",
+        "mms_g = 29.2",
+        "sd_cm2 = 136.8",
+        "xmax_mm = 3.4",
+        "continuous_w = 60",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    // The imported driver checks, with a sensitivity derived from T/S: η0 = 4π²/343³ · 39³ ·
+    // 0.015 / 0.49 = 1.7765e-3 → 112.02 − 27.50 = 84.52 dB for 1 W into Re (3.4 Ω);
+    // S_V = 84.52 − 10·log10(3.4) = 79.20 dB/V.
+    let r = json(&[
+        "check",
+        "--amp",
+        "Bryston 4B",
+        "--load",
+        toml.to_str().unwrap(),
+        "--json",
+    ]);
+    close(
+        num(&r, "sensitivity.db_per_v"),
+        79.20,
+        0.01,
+        "derived sensitivity",
+    );
+    // .zma with comma separators, CRLF and '+' → clean .zma; .frd round trip.
+    let zma = dir.path().join("in.zma");
+    std::fs::write(
+        &zma,
+        "* REW export\r\n20,+8.0,-10\r\n100,9.5,+12\r\n1000,12,30\r\n",
+    )
+    .unwrap();
+    let out_zma = dir.path().join("out.zma");
+    assert!(
+        ampmatch(&[
+            "catalog",
+            "import",
+            zma.to_str().unwrap(),
+            "-o",
+            out_zma.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    assert!(
+        std::fs::read_to_string(&out_zma)
+            .unwrap()
+            .contains("100 9.5 12")
+    );
+    let frd = dir.path().join("in.txt");
+    std::fs::write(
+        &frd,
+        "* Freq(Hz) SPL(dB) Phase(degrees)\n20 -3.5 10\n40 0.2 5\n",
+    )
+    .unwrap();
+    let out = ampmatch(&[
+        "catalog",
+        "import",
+        frd.to_str().unwrap(),
+        "--as",
+        "response",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("20 -3.5 10"));
+    // A broken file: the line is named, exit 2.
+    std::fs::write(&zma, "20 8 0\n10 9 0\n").unwrap();
+    let out = ampmatch(&[
+        "catalog",
+        "import",
+        zma.to_str().unwrap(),
+        "--as",
+        "impedance",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(":2:"));
+}

@@ -184,6 +184,23 @@ pub struct ThieleSmall {
     pub xmax_mm: Option<f64>,
 }
 
+impl ThieleSmall {
+    /// Reference efficiency η0 = (4π²/c³)·fs³·Vas/Qes (Small, JAES 1972; c = 343 m/s).
+    pub fn reference_efficiency(&self) -> Option<f64> {
+        let vas_m3 = self.vas_l? / 1000.0;
+        let c: f64 = 343.0;
+        Some(4.0 * PI * PI / c.powi(3) * self.driver.fs_hz.powi(3) * vas_m3 / self.driver.qes)
+    }
+
+    /// Half-space sensitivity for 1 W into Re at 1 m: 112.02 + 10·log10(η0) dB, where
+    /// 112.02 dB is the SPL at 1 m of 1 acoustic watt radiated into half space.
+    pub fn sensitivity_db_1w(&self) -> Option<f64> {
+        self.reference_efficiency()
+            .filter(|e| *e > 0.0)
+            .map(|e| 112.02 + 10.0 * e.log10())
+    }
+}
+
 /// One point of a measured impedance curve.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
