@@ -138,19 +138,7 @@ pub fn port_branch(driver: &DriverResonance, alpha: f64, fb_hz: f64, ql: f64) ->
 impl DriverResonance {
     /// Z at `frequency_hz` when mounted in `enclosure`.
     pub fn in_box(&self, enclosure: &Enclosure, frequency_hz: f64) -> Complex64 {
-        let s = Complex64::new(0.0, 2.0 * PI * frequency_hz);
-        let mut y = 1.0 / self.res_ohm() + s * self.cmes_f() + 1.0 / (s * self.lces_h());
-        match *enclosure {
-            Enclosure::FreeAir => {}
-            Enclosure::Sealed { alpha, .. } => y += 1.0 / (s * box_inductance_h(self, alpha)),
-            Enclosure::Vented {
-                alpha, fb_hz, ql, ..
-            } => {
-                let (rel, lceb, cep) = port_branch(self, alpha, fb_hz, ql);
-                y += 1.0 / (rel + s * lceb + 1.0 / (s * cep));
-            }
-        }
-        self.re_ohm + s * self.le_h + 1.0 / y
+        PreparedDriver::new(self, enclosure).z(frequency_hz)
     }
 
     /// Qts = Qms·Qes/(Qms+Qes).
@@ -163,6 +151,59 @@ impl DriverResonance {
     pub fn shifted_q(&self, rs_ohm: f64) -> (f64, f64) {
         let qes = self.qes * (self.re_ohm + rs_ohm) / self.re_ohm;
         (qes, self.qms * qes / (self.qms + qes))
+    }
+}
+
+/// A driver in its box with the element values worked out once, so a sweep costs a few
+/// real operations and one complex reciprocal per frequency:
+/// Y = 1/Res + j(ω·Cmes − 1/(ω·Lces) − 1/(ω·Lceb)) [+ 1/(Rel + j(ω·Lceb − 1/(ω·Cep)))],
+/// Z = Re + jω·Le + 1/Y.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PreparedDriver {
+    re_ohm: f64,
+    le_h: f64,
+    g_es: f64,
+    cmes_f: f64,
+    /// 1/Lces + 1/Lceb (sealed), 1/H.
+    inv_l_h: f64,
+    /// Vented port branch (Rel, Lceb, Cep).
+    port: Option<(f64, f64, f64)>,
+}
+
+impl PreparedDriver {
+    /// Works out the element values of `driver` in `enclosure`.
+    pub fn new(driver: &DriverResonance, enclosure: &Enclosure) -> Self {
+        let mut inv_l_h = 1.0 / driver.lces_h();
+        let mut port = None;
+        match *enclosure {
+            Enclosure::FreeAir => {}
+            Enclosure::Sealed { alpha, .. } => inv_l_h += 1.0 / box_inductance_h(driver, alpha),
+            Enclosure::Vented {
+                alpha, fb_hz, ql, ..
+            } => port = Some(port_branch(driver, alpha, fb_hz, ql)),
+        }
+        Self {
+            re_ohm: driver.re_ohm,
+            le_h: driver.le_h,
+            g_es: 1.0 / driver.res_ohm(),
+            cmes_f: driver.cmes_f(),
+            inv_l_h,
+            port,
+        }
+    }
+
+    /// Z at `frequency_hz`.
+    #[inline]
+    pub fn z(&self, frequency_hz: f64) -> Complex64 {
+        let w = 2.0 * PI * frequency_hz;
+        let mut y = Complex64::new(self.g_es, w * self.cmes_f - self.inv_l_h / w);
+        if let Some((rel, lceb, cep)) = self.port {
+            let x = w * lceb - 1.0 / (w * cep);
+            let d = rel * rel + x * x;
+            y += Complex64::new(rel / d, -x / d);
+        }
+        let m = y.norm_sqr();
+        Complex64::new(self.re_ohm + y.re / m, w * self.le_h - y.im / m)
     }
 }
 
