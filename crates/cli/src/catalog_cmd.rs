@@ -263,6 +263,38 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
             if let Some(m) = &ld.impedance {
                 println!("  impedance curve    {}", m.describe());
             }
+            if let Some(ts) = &ld.thiele_small {
+                let d = &ts.driver;
+                println!(
+                    "  Thiele-Small       Re {} Ω, Le {} mH, fs {} Hz, Qms {}, Qes {}, Qts {:.3}, Vas {}, Xmax {}",
+                    fmt_sig(d.re_ohm),
+                    fmt_sig(d.le_h * 1000.0),
+                    fmt_sig(d.fs_hz),
+                    fmt_sig(d.qms),
+                    fmt_sig(d.qes),
+                    d.qts(),
+                    ts.vas_l
+                        .map_or("unknown".into(), |v| format!("{} L", fmt_sig(v))),
+                    ts.xmax_mm
+                        .map_or("unknown".into(), |v| format!("{} mm", fmt_sig(v)))
+                );
+            }
+            if let Some(p) = ld.power_handling {
+                let w =
+                    |x: Option<f64>| x.map_or("unknown".into(), |v| format!("{} W", fmt_sig(v)));
+                println!(
+                    "  power handling     continuous {}, program {}, peak {}",
+                    w(p.continuous_w),
+                    w(p.program_w),
+                    w(p.peak_w)
+                );
+            }
+            if let Some(m) = ld.min_impedance_ohm {
+                println!("  minimum impedance  {} Ω", fmt_sig(m));
+            }
+            if let Some(spl) = ld.spl_max_db {
+                println!("  maximum SPL        {} dB at 1 m (maker)", fmt_sig(spl));
+            }
             if let Some(p) = ld.max_input_power_w {
                 println!("  max input power    {} mW", fmt_sig(p * 1000.0));
             }
