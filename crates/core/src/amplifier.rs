@@ -310,6 +310,19 @@ pub struct Amplifier {
 }
 
 impl Amplifier {
+    fn no_such_output(&self, requested: &str) -> Error {
+        Error::NoSuchOutput {
+            amp: self.name.clone(),
+            requested: requested.into(),
+            available: self
+                .outputs
+                .iter()
+                .map(|o| o.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
     /// The output to analyse: the named one, or the one that suits a headphone
     /// (single-ended before balanced), or the speaker terminals for a loudspeaker.
     /// Bridged outputs come back already derived from their base output.
@@ -326,16 +339,7 @@ impl Amplifier {
                 .outputs
                 .iter()
                 .find(|o| o.name.eq_ignore_ascii_case(name))
-                .ok_or_else(|| Error::NoSuchOutput {
-                    amp: self.name.clone(),
-                    requested: name.into(),
-                    available: self
-                        .outputs
-                        .iter()
-                        .map(|o| o.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?,
+                .ok_or_else(|| self.no_such_output(name))?,
             None => self
                 .outputs
                 .iter()
@@ -363,16 +367,7 @@ impl Amplifier {
                     .outputs
                     .iter()
                     .find(|o| o.name.eq_ignore_ascii_case(base_name) && o.bridged_from.is_none())
-                    .ok_or_else(|| Error::NoSuchOutput {
-                        amp: self.name.clone(),
-                        requested: base_name.clone(),
-                        available: self
-                            .outputs
-                            .iter()
-                            .map(|o| o.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    })?;
+                    .ok_or_else(|| self.no_such_output(base_name))?;
                 Ok(chosen.bridged(base))
             }
             None => Ok(chosen.clone()),
