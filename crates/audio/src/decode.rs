@@ -1,0 +1,199 @@
+//! Streaming decode with symphonia: one packet at a time, as interleaved f32.
+
+use std::fs::File;
+use std::path::Path;
+
+use ebur128::Channel;
+use symphonia::core::audio::{Channels, SampleBuffer};
+use symphonia::core::codecs::{CODEC_TYPE_NULL, DecoderOptions};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::FormatOptions;
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+use crate::{Error, Result};
+
+/// The decoded stream's layout.
+pub struct Spec {
+    /// Interleaved channels.
+    pub channels: usize,
+    /// Sample rate, Hz.
+    pub rate: u32,
+    /// BS.1770 weighting per channel, when the layout is known and not plain mono/stereo.
+    pub map: Option<Vec<Channel>>,
+}
+
+/// What was decoded.
+pub struct Stream {
+    /// Frames (samples per channel).
+    pub frames: u64,
+    /// Sample rate, Hz.
+    pub rate: u32,
+}
+
+/// BS.1770 channel weights from the container's layout: surrounds +1.5 dB, LFE left out.
+fn channel_map(ch: Channels) -> Option<Vec<Channel>> {
+    if ch.count() <= 2 {
+        return None;
+    }
+    Some(
+        ch.iter()
+            .map(|c| match c {
+                Channels::FRONT_LEFT => Channel::Left,
+                Channels::FRONT_RIGHT => Channel::Right,
+                Channels::FRONT_CENTRE => Channel::Center,
+                Channels::REAR_LEFT | Channels::SIDE_LEFT => Channel::LeftSurround,
+                Channels::REAR_RIGHT | Channels::SIDE_RIGHT => Channel::RightSurround,
+                Channels::LFE1 | Channels::LFE2 => Channel::Unused,
+                _ => Channel::Center,
+            })
+            .collect(),
+    )
+}
+
+/// Decodes `path`, handing each packet's samples to `sink`.
+pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) -> Result<Stream> {
+    let label = path.display().to_string();
+    let file = File::open(path).map_err(|e| Error::Read {
+        path: label.clone(),
+        message: e.to_string(),
+    })?;
+    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        hint.with_extension(ext);
+    }
+    let probed = symphonia::default::get_probe()
+        .format(
+            &hint,
+            mss,
+            &FormatOptions::default(),
+            &MetadataOptions::default(),
+        )
+        .map_err(|e| match e {
+            SymError::IoError(io) => Error::Read {
+                path: label.clone(),
+                message: io.to_string(),
+            },
+            other => Error::Unsupported {
+                path: label.clone(),
+                message: format!("not a recognised audio file ({other})"),
+            },
+        })?;
+    let mut format = probed.format;
+    let track = format
+        .tracks()
+        .iter()
+        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+        .ok_or_else(|| Error::Unsupported {
+            path: label.clone(),
+            message: "no audio track".into(),
+        })?;
+    let track_id = track.id;
+    let expected_frames = track.codec_params.n_frames;
+    let max_packet = track.codec_params.max_frames_per_packet.unwrap_or(8192);
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&track.codec_params, &DecoderOptions::default())
+        .map_err(|e| Error::Unsupported {
+            path: label.clone(),
+            message: format!("codec: {e}"),
+        })?;
+
+    let mut spec: Option<Spec> = None;
+    let mut buf: Option<SampleBuffer<f32>> = None;
+    let mut frames = 0u64;
+    let mut bad_packets = 0usize;
+    let mut first_error = String::new();
+    loop {
+        let packet = match format.next_packet() {
+            Ok(p) => p,
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(SymError::ResetRequired) => break,
+            Err(SymError::DecodeError(m)) => {
+                bad_packets += 1;
+                if first_error.is_empty() {
+                    first_error = m.to_string();
+                }
+                // A damaged container rarely recovers; stop after a few.
+                if bad_packets > 8 {
+                    break;
+                }
+                continue;
+            }
+            Err(e) => {
+                return Err(Error::Corrupt {
+                    path: label,
+                    message: e.to_string(),
+                });
+            }
+        };
+        if packet.track_id() != track_id {
+            continue;
+        }
+        let decoded = match decoder.decode(&packet) {
+            Ok(d) => d,
+            Err(SymError::DecodeError(m)) => {
+                bad_packets += 1;
+                if first_error.is_empty() {
+                    first_error = m.to_string();
+                }
+                continue;
+            }
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(e) => {
+                return Err(Error::Corrupt {
+                    path: label,
+                    message: e.to_string(),
+                });
+            }
+        };
+        let sig = *decoded.spec();
+        let n = decoded.frames();
+        if n == 0 {
+            continue;
+        }
+        let s = spec.get_or_insert_with(|| Spec {
+            channels: sig.channels.count(),
+            rate: sig.rate,
+            map: channel_map(sig.channels),
+        });
+        if sig.channels.count() != s.channels || sig.rate != s.rate {
+            return Err(Error::Unsupported {
+                path: label,
+                message: "the channel layout or sample rate changes mid-stream".into(),
+            });
+        }
+        let b = match &mut buf {
+            Some(b) if b.capacity() >= decoded.capacity() * s.channels => b,
+            _ => buf.insert(SampleBuffer::<f32>::new(decoded.capacity() as u64, sig)),
+        };
+        b.copy_interleaved_ref(decoded);
+        sink(s, b.samples())?;
+        frames += n as u64;
+    }
+    if bad_packets > 0 {
+        return Err(Error::Corrupt {
+            path: label,
+            message: format!("{bad_packets} packet(s) could not be decoded (first: {first_error})"),
+        });
+    }
+    let Some(s) = spec else {
+        return Err(Error::Corrupt {
+            path: label,
+            message: "no audio frames could be decoded".into(),
+        });
+    };
+    if let Some(expected) = expected_frames
+        && frames + 2 * max_packet as u64 + 4096 < expected
+    {
+        return Err(Error::Corrupt {
+            path: label,
+            message: format!("truncated: {frames} of the {expected} frames the header announces"),
+        });
+    }
+    Ok(Stream {
+        frames,
+        rate: s.rate,
+    })
+}
