@@ -68,7 +68,12 @@ pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) ->
         .format(
             &hint,
             mss,
-            &FormatOptions::default(),
+            // Gapless: trim the encoder's delay and padding (MP3, AAC) as ffmpeg does, so
+            // the measured audio is the audio that was encoded.
+            &FormatOptions {
+                enable_gapless: true,
+                ..Default::default()
+            },
             &MetadataOptions::default(),
         )
         .map_err(|e| match e {
@@ -100,6 +105,10 @@ pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) ->
             message: format!("codec: {e}"),
         })?;
 
+    let edit = crate::mp4edit::read(path);
+    // Frames to drop at the start and the most to keep, once the rate is known.
+    let mut window: Option<(u64, u64)> = None;
+    let mut position = 0u64;
     let mut spec: Option<Spec> = None;
     let mut buf: Option<SampleBuffer<f32>> = None;
     let mut frames = 0u64;
@@ -169,8 +178,24 @@ pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) ->
             _ => buf.insert(SampleBuffer::<f32>::new(decoded.capacity() as u64, sig)),
         };
         b.copy_interleaved_ref(decoded);
-        sink(s, b.samples())?;
-        frames += n as u64;
+        let (skip, keep) = *window.get_or_insert_with(|| match edit {
+            Some(e) => (
+                (e.skip_s * s.rate as f64).round() as u64,
+                e.keep_s
+                    .map_or(u64::MAX, |k| (k * s.rate as f64).round() as u64),
+            ),
+            None => (0, u64::MAX),
+        });
+        // The part of this packet inside [skip, skip + keep).
+        let start = skip.saturating_sub(position).min(n as u64) as usize;
+        let end = (skip.saturating_add(keep))
+            .saturating_sub(position)
+            .min(n as u64) as usize;
+        position += n as u64;
+        if end > start {
+            sink(s, &b.samples()[start * s.channels..end * s.channels])?;
+            frames += (end - start) as u64;
+        }
     }
     if bad_packets > 0 {
         return Err(Error::Corrupt {

@@ -243,3 +243,65 @@ fn clipped_fraction_counts_samples() {
     let f = r.fraction_above(-20.0 * 2f64.sqrt().log10()).unwrap();
     assert!((f - 0.5).abs() < 0.002, "{f}");
 }
+
+#[test]
+fn true_peak_of_a_clipped_signal_matches_exact_interpolation() {
+    // A 3 kHz sine driven 8 dB into hard clipping, scaled to 0.9, at 44.1 kHz: periodic
+    // every 2205 samples (150 cycles). Its exact band-limited peak is the maximum of the
+    // trigonometric interpolant through one period, evaluated here at 16 points per gap.
+    let rate = 44_100.0;
+    let period = 2205usize;
+    let x: Vec<f64> = (0..period)
+        .map(|i| (2.5 * (2.0 * PI * 3000.0 * i as f64 / rate).sin()).clamp(-1.0, 1.0) * 0.9)
+        .collect();
+    let n = period as f64;
+    let bins: Vec<(f64, f64)> = (0..=period / 2)
+        .map(|k| {
+            let (mut re, mut im) = (0.0, 0.0);
+            for (i, v) in x.iter().enumerate() {
+                let a = -2.0 * PI * k as f64 * i as f64 / n;
+                re += v * a.cos();
+                im += v * a.sin();
+            }
+            (re / n, im / n)
+        })
+        .collect();
+    let mut exact = 0f64;
+    for j in 0..period * 16 {
+        let t = j as f64 / 16.0;
+        let mut v = bins[0].0;
+        for (k, (re, im)) in bins.iter().enumerate().skip(1) {
+            let a = 2.0 * PI * k as f64 * t / n;
+            // N odd: every bin but DC has a conjugate twin.
+            v += 2.0 * (re * a.cos() - im * a.sin());
+        }
+        exact = exact.max(v.abs());
+    }
+    let exact_db = 20.0 * exact.log10();
+    // 3 s of it, with 50 ms fades, as a WAV.
+    let total = 3 * rate as usize;
+    let samples: Vec<f32> = (0..total)
+        .flat_map(|i| {
+            let e = i.min(total - 1 - i) as f64 / rate;
+            let g = if e < 0.05 {
+                0.5 - 0.5 * (PI * e / 0.05).cos()
+            } else {
+                1.0
+            };
+            let v = (g * x[i % period]) as f32;
+            [v, v]
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("clip.wav");
+    write_wav(&p, rate as u32, 2, &samples, false);
+    let tp = analyze_file(&p).true_peak_dbtp.unwrap();
+    assert!(
+        tp - exact_db <= 0.2 && exact_db - tp <= 0.4,
+        "true peak {tp} vs exact {exact_db}"
+    );
+    assert!(
+        (tp - exact_db).abs() < 0.05,
+        "our interpolation is much closer than the tolerance: {tp} vs {exact_db}"
+    );
+}

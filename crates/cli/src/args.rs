@@ -16,6 +16,8 @@ pub struct Cli {
 pub enum Command {
     /// Check one amplifier output driving one load.
     Check(CheckArgs),
+    /// Measure tracks: EBU R128 loudness, loudness range, true peak, PLR (files or folders).
+    Track(TrackArgs),
     /// Verdicts of every amplifier × load pair, as a table.
     Matrix(MatrixArgs),
     /// Search and show the built-in catalog.
@@ -44,6 +46,17 @@ pub struct CheckArgs {
     /// Write an SVG of the load's impedance, the deviation and the maximum SPL.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+}
+
+/// `ampmatch track`.
+#[derive(Debug, Args)]
+pub struct TrackArgs {
+    /// Audio files or folders (scanned recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print one JSON object: {"files": [...], "album": {...}}.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `ampmatch matrix`: every amplifier against every load.

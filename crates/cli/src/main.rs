@@ -6,6 +6,7 @@ mod catalog_cmd;
 mod check;
 mod human;
 mod matrix;
+mod track;
 mod write;
 
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Check(a) => check::run(&a),
         args::Command::Matrix(a) => matrix::run(&a),
+        args::Command::Track(a) => track::run(&a),
         args::Command::Catalog { command } => catalog_cmd::run(&command),
     };
     match result {

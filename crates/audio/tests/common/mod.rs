@@ -106,8 +106,16 @@ pub fn music_like(kind: &str, rate: u32, secs: f64) -> Vec<f32> {
             }
             other => panic!("unknown kind {other}"),
         };
-        out.push(l as f32);
-        out.push(r as f32);
+        // 50 ms fades, as a mastered track has: a hard stop is a step, whose band-limited
+        // reconstruction really rings above the last samples.
+        let edge = i.min(n - 1 - i) as f64 / rate as f64;
+        let g = if edge < 0.05 {
+            0.5 - 0.5 * (PI * edge / 0.05).cos()
+        } else {
+            1.0
+        };
+        out.push((g * l) as f32);
+        out.push((g * r) as f32);
     }
     out
 }

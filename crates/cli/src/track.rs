@@ -1,0 +1,85 @@
+//! `ampmatch track`: loudness, loudness range and true peak of files and folders.
+
+use std::io::IsTerminal;
+
+use ampmatch_audio::{TrackReport, analyze_batch, collect_files};
+use anyhow::{Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::args::TrackArgs;
+
+fn opt(v: Option<f64>, unit: &str) -> String {
+    v.map_or("—".into(), |x| format!("{x:.1} {unit}"))
+}
+
+pub fn run(a: &TrackArgs) -> Result<()> {
+    let files = collect_files(&a.paths);
+    if files.is_empty() {
+        bail!(
+            "no audio files found in {}",
+            a.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    // A progress bar only for a person watching a terminal.
+    let bar = if !a.json && std::io::stderr().is_terminal() && files.len() > 1 {
+        let b = ProgressBar::new(files.len() as u64);
+        b.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let on_done = |r: &TrackReport| {
+        if let Some(b) = &bar {
+            b.set_message(r.path.clone());
+            b.inc(1);
+        }
+    };
+    let batch = analyze_batch(&files, &on_done);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&batch)?);
+    } else {
+        println!(
+            "{:>10} {:>9} {:>10} {:>10} {:>8} {:>9}  file",
+            "integrated", "range", "true peak", "sample pk", "PLR", "duration"
+        );
+        for f in &batch.files {
+            match &f.error {
+                Some(e) => println!("{:>62}  {} — error: {e}", "", f.path),
+                None => println!(
+                    "{:>10} {:>9} {:>10} {:>10} {:>8} {:>9}  {}",
+                    opt(f.integrated_lufs, "LUFS"),
+                    opt(f.loudness_range_lu, "LU"),
+                    opt(f.true_peak_dbtp, "dBTP"),
+                    opt(f.sample_peak_dbfs, "dBFS"),
+                    opt(f.plr_db, "dB"),
+                    opt(f.duration_s, "s"),
+                    f.path
+                ),
+            }
+        }
+        let al = &batch.album;
+        println!(
+            "\nalbum ({} file(s)): {} integrated, {} range, {} true peak, PLR {}, {:.1} s",
+            al.files,
+            opt(al.integrated_lufs, "LUFS"),
+            opt(al.loudness_range_lu, "LU"),
+            opt(al.true_peak_dbtp, "dBTP"),
+            opt(al.plr_db, "dB"),
+            al.duration_s
+        );
+    }
+    if batch.album.files == 0 {
+        bail!("no file could be analysed");
+    }
+    Ok(())
+}
