@@ -40,6 +40,13 @@ pub struct CheckArgs {
     pub output: Option<String>,
     #[command(flatten)]
     pub setup: SetupArgs,
+    /// A track (FLAC, WAV, MP3, AAC/M4A, Ogg Vorbis) whose loudness and true peak set the
+    /// target: the level you play it at plus its peak-to-loudness ratio.
+    #[arg(long, value_name = "FILE", requires = "listening_level", conflicts_with_all = ["target_spl", "average_spl"])]
+    pub track: Option<PathBuf>,
+    /// The SPL you set for the track's integrated loudness (at the ear, or at the seat).
+    #[arg(long, value_name = "DB", requires = "track")]
+    pub listening_level: Option<f64>,
     /// Print one JSON object instead of the human report.
     #[arg(long)]
     pub json: bool,

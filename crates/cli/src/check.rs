@@ -1,7 +1,7 @@
 //! `ampmatch check`, and the setup shared with `ampmatch matrix`.
 
 use ampmatch_catalog::{AmpDevice, Catalog, Device, DeviceKind, EnclosureFile, LoadDevice};
-use ampmatch_core::analysis::{Context, Report, Settings, Target, analyze_in};
+use ampmatch_core::analysis::{Context, Report, Settings, Target, TrackLevels, analyze_in, fold_track};
 use ampmatch_core::chain::Cable;
 use ampmatch_core::listening::{Listening, Preset};
 use anyhow::{Context as _, Result, bail};
@@ -20,7 +20,8 @@ fn in_range(flag: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64> {
 
 /// Everything from the flags except the devices, validated.
 pub struct Setup {
-    explicit_target: Option<Target>,
+    /// A target given on the command line (or set by a track); overrides the defaults.
+    pub explicit_target: Option<Target>,
     preset: Preset,
     context: Context,
     settings: Settings,
@@ -162,7 +163,25 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     let catalog = Catalog::builtin();
     let amp = resolve_amp(&catalog, &a.amp).context("--amp")?;
     let load = resolve_load(&catalog, &a.load).context("--load")?;
-    let report = setup.analyze(&amp, &load, a.output.as_deref())?;
+    let report = match (&a.track, a.listening_level) {
+        (Some(path), Some(level)) => {
+            let level = in_range("listening-level", level, 0.0, 140.0, "dB SPL")?;
+            let track = ampmatch_audio::analyze_file(path);
+            if let Some(e) = &track.error {
+                bail!("--track: {e}");
+            }
+            let (Some(integrated_lufs), Some(true_peak_dbtp)) = (track.integrated_lufs, track.true_peak_dbtp) else {
+                bail!("--track {}: the track is silent (no integrated loudness)", path.display());
+            };
+            let levels = TrackLevels { integrated_lufs, true_peak_dbtp };
+            let mut setup = setup;
+            setup.explicit_target = Some(levels.target(level));
+            let mut report = setup.analyze(&amp, &load, a.output.as_deref())?;
+            fold_track(&mut report, levels, level, &|dbfs| track.fraction_above(dbfs).unwrap_or(0.0));
+            report
+        }
+        _ => setup.analyze(&amp, &load, a.output.as_deref())?,
+    };
     if let Some(path) = &a.plot {
         let svg = ampmatch_plot::report_svg(&report, 900, 900).context("--plot")?;
         write_atomic(path, svg.as_bytes())?;

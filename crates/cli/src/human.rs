@@ -169,6 +169,20 @@ pub fn report(r: &Report, amp_id: &str, load_id: &str) -> String {
         );
     }
 
+    if let Some(t) = &r.track {
+        let _ = writeln!(
+            w,
+            "  track              {:.1} LUFS, {:.1} dBTP (PLR {:.1} dB) at {} dB → peaks at {:.1} dB SPL; needs {} peak; {} left; {} of samples clip",
+            t.integrated_lufs,
+            t.true_peak_dbtp,
+            t.true_peak_dbtp - t.integrated_lufs,
+            fmt_sig(t.listening_level_db),
+            t.peak_spl_db,
+            opt(t.required_peak_voltage_v, "V"),
+            t.headroom_db.map_or("unknown".into(), |h| format!("{h:+.1} dB")),
+            t.clipped_fraction.map_or("unknown".into(), |c| format!("{:.4} %", 100.0 * c))
+        );
+    }
     let _ = writeln!(w, "\nSounds as intended?");
     let _ = writeln!(
         w,
