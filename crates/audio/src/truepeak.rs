@@ -60,9 +60,20 @@ fn table(phases: usize, taps: usize, beta: f64) -> Vec<f32> {
     t
 }
 
-fn coarse() -> &'static [f32] {
-    static T: OnceLock<Vec<f32>> = OnceLock::new();
-    T.get_or_init(|| table(COARSE_PHASES, COARSE_TAPS, 5.0))
+/// The coarse table transposed to [tap][phase], so one pass over the window updates all
+/// four phases at once (four lanes of one SIMD register).
+fn coarse() -> &'static [[f32; COARSE_PHASES]; COARSE_TAPS] {
+    static T: OnceLock<[[f32; COARSE_PHASES]; COARSE_TAPS]> = OnceLock::new();
+    T.get_or_init(|| {
+        let t = table(COARSE_PHASES, COARSE_TAPS, 5.0);
+        let mut out = [[0f32; COARSE_PHASES]; COARSE_TAPS];
+        for (k, row) in out.iter_mut().enumerate() {
+            for (p, c) in row.iter_mut().enumerate() {
+                *c = t[p * COARSE_TAPS + k];
+            }
+        }
+        out
+    })
 }
 
 fn fine() -> &'static [f32] {
@@ -70,8 +81,16 @@ fn fine() -> &'static [f32] {
     T.get_or_init(|| table(FINE_PHASES, FINE_TAPS, 8.0))
 }
 
+/// Dot product with eight independent partial sums, which the compiler keeps in one SIMD
+/// register (a single running sum would force one addition after another).
 fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let mut acc = [0f32; 8];
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    acc.iter().sum()
 }
 
 /// A streaming true-peak meter for interleaved audio.
@@ -82,6 +101,7 @@ pub struct TruePeakMeter {
     pending: Vec<Vec<f32>>,
     peak: Vec<f32>,
     refined_gaps: u64,
+    scratch: Scratch,
 }
 
 impl TruePeakMeter {
@@ -92,6 +112,7 @@ impl TruePeakMeter {
             pending: vec![vec![0.0; HALF]; channels],
             peak: vec![0.0; channels],
             refined_gaps: 0,
+            scratch: Scratch::default(),
         }
     }
 
@@ -100,7 +121,12 @@ impl TruePeakMeter {
         for c in 0..self.channels {
             let buf = &mut self.pending[c];
             buf.extend(interleaved.iter().skip(c).step_by(self.channels));
-            let n = scan(buf, &mut self.peak[c], &mut self.refined_gaps);
+            let n = scan(
+                buf,
+                &mut self.peak[c],
+                &mut self.refined_gaps,
+                &mut self.scratch,
+            );
             // Keep HALF samples of history before the first gap not yet examined.
             buf.drain(..n);
         }
@@ -112,31 +138,54 @@ impl TruePeakMeter {
         for c in 0..self.channels {
             let buf = &mut self.pending[c];
             buf.extend(std::iter::repeat_n(0.0, HALF));
-            scan(buf, &mut self.peak[c], &mut self.refined_gaps);
+            scan(
+                buf,
+                &mut self.peak[c],
+                &mut self.refined_gaps,
+                &mut self.scratch,
+            );
         }
         self.peak.iter().map(|&p| p as f64).collect()
     }
 }
 
 /// Examines every gap (i, i+1) of `buf` that has HALF samples on each side; returns how
-/// many leading samples can be dropped.
-fn scan(buf: &[f32], peak: &mut f32, refined: &mut u64) -> usize {
+/// many leading samples can be dropped. The coarse pass runs phase by phase over the whole
+/// block (an axpy per tap, which vectorises along time); the fine pass only where needed.
+fn scan(buf: &[f32], peak: &mut f32, refined: &mut u64, scratch: &mut Scratch) -> usize {
     if buf.len() < 2 * HALF {
         return 0;
     }
     let (coarse, fine) = (coarse(), fine());
-    let last = buf.len() - HALF; // gaps i in [HALF-1, last-1)
-    for i in HALF - 1..last - 1 {
+    let first = HALF - 1;
+    let last = buf.len() - HALF; // gaps i in [first, last − 1)
+    let n = last - 1 - first;
+    let est = &mut scratch.estimate;
+    let tmp = &mut scratch.phase;
+    est.clear();
+    est.resize(n, 0.0);
+    tmp.resize(n, 0.0);
+    // Window of gap i starts at i + 1 − COARSE_TAPS/2.
+    let start = first + 1 - COARSE_TAPS / 2;
+    for p in 1..COARSE_PHASES {
+        tmp.iter_mut().for_each(|t| *t = 0.0);
+        for (k, taps) in coarse.iter().enumerate() {
+            let c = taps[p];
+            for (t, x) in tmp.iter_mut().zip(&buf[start + k..start + k + n]) {
+                *t += c * x;
+            }
+        }
+        for (e, t) in est.iter_mut().zip(tmp.iter()) {
+            *e = e.max(t.abs());
+        }
+    }
+    for (j, &e) in est.iter().enumerate() {
+        let i = first + j;
         let s = buf[i].abs();
         if s > *peak {
             *peak = s;
         }
-        let w = &buf[i + 1 - COARSE_TAPS / 2..i + 1 + COARSE_TAPS / 2];
-        let mut est = 0f32;
-        for p in 1..COARSE_PHASES {
-            est = est.max(dot(&coarse[p * COARSE_TAPS..(p + 1) * COARSE_TAPS], w).abs());
-        }
-        if est >= *peak * REFINE_FACTOR && est > 0.0 {
+        if e >= *peak * REFINE_FACTOR && e > 0.0 {
             *refined += 1;
             let w = &buf[i + 1 - HALF..i + 1 + HALF];
             for p in 1..FINE_PHASES {
@@ -147,7 +196,14 @@ fn scan(buf: &[f32], peak: &mut f32, refined: &mut u64) -> usize {
             }
         }
     }
-    last - 1 - (HALF - 1)
+    n
+}
+
+/// Buffers reused from block to block.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    estimate: Vec<f32>,
+    phase: Vec<f32>,
 }
 
 #[cfg(test)]

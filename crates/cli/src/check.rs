@@ -1,7 +1,9 @@
 //! `ampmatch check`, and the setup shared with `ampmatch matrix`.
 
 use ampmatch_catalog::{AmpDevice, Catalog, Device, DeviceKind, EnclosureFile, LoadDevice};
-use ampmatch_core::analysis::{Context, Report, Settings, Target, TrackLevels, analyze_in, fold_track};
+use ampmatch_core::analysis::{
+    Context, Report, Settings, Target, TrackLevels, analyze_in, fold_track,
+};
 use ampmatch_core::chain::Cable;
 use ampmatch_core::listening::{Listening, Preset};
 use anyhow::{Context as _, Result, bail};
@@ -170,14 +172,24 @@ pub fn run(a: &CheckArgs) -> Result<()> {
             if let Some(e) = &track.error {
                 bail!("--track: {e}");
             }
-            let (Some(integrated_lufs), Some(true_peak_dbtp)) = (track.integrated_lufs, track.true_peak_dbtp) else {
-                bail!("--track {}: the track is silent (no integrated loudness)", path.display());
+            let (Some(integrated_lufs), Some(true_peak_dbtp)) =
+                (track.integrated_lufs, track.true_peak_dbtp)
+            else {
+                bail!(
+                    "--track {}: the track is silent (no integrated loudness)",
+                    path.display()
+                );
             };
-            let levels = TrackLevels { integrated_lufs, true_peak_dbtp };
+            let levels = TrackLevels {
+                integrated_lufs,
+                true_peak_dbtp,
+            };
             let mut setup = setup;
             setup.explicit_target = Some(levels.target(level));
             let mut report = setup.analyze(&amp, &load, a.output.as_deref())?;
-            fold_track(&mut report, levels, level, &|dbfs| track.fraction_above(dbfs).unwrap_or(0.0));
+            fold_track(&mut report, levels, level, &|dbfs| {
+                track.fraction_above(dbfs).unwrap_or(0.0)
+            });
             report
         }
         _ => setup.analyze(&amp, &load, a.output.as_deref())?,

@@ -179,8 +179,10 @@ pub fn report(r: &Report, amp_id: &str, load_id: &str) -> String {
             fmt_sig(t.listening_level_db),
             t.peak_spl_db,
             opt(t.required_peak_voltage_v, "V"),
-            t.headroom_db.map_or("unknown".into(), |h| format!("{h:+.1} dB")),
-            t.clipped_fraction.map_or("unknown".into(), |c| format!("{:.4} %", 100.0 * c))
+            t.headroom_db
+                .map_or("unknown".into(), |h| format!("{h:+.1} dB")),
+            t.clipped_fraction
+                .map_or("unknown".into(), |c| format!("{:.4} %", 100.0 * c))
         );
     }
     let _ = writeln!(w, "\nSounds as intended?");

@@ -751,7 +751,9 @@ fn sine_wav(path: &std::path::Path, level_dbfs: f64, secs: f64) {
     let amp = 10f64.powf(level_dbfs / 20.0);
     let mut data = Vec::with_capacity(n * 4);
     for i in 0..n {
-        let v = (amp * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / rate as f64).sin() * 32767.0).round() as i16;
+        let v =
+            (amp * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / rate as f64).sin() * 32767.0)
+                .round() as i16;
         data.extend_from_slice(&v.to_le_bytes());
         data.extend_from_slice(&v.to_le_bytes());
     }
@@ -759,7 +761,15 @@ fn sine_wav(path: &std::path::Path, level_dbfs: f64, secs: f64) {
     f.extend_from_slice(b"RIFF");
     f.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
     f.extend_from_slice(b"WAVEfmt ");
-    for v in [16u32.to_le_bytes().as_slice(), &1u16.to_le_bytes(), &2u16.to_le_bytes(), &rate.to_le_bytes(), &(rate * 4).to_le_bytes(), &4u16.to_le_bytes(), &16u16.to_le_bytes()] {
+    for v in [
+        16u32.to_le_bytes().as_slice(),
+        &1u16.to_le_bytes(),
+        &2u16.to_le_bytes(),
+        &rate.to_le_bytes(),
+        &(rate * 4).to_le_bytes(),
+        &4u16.to_le_bytes(),
+        &16u16.to_le_bytes(),
+    ] {
         f.extend_from_slice(v);
     }
     f.extend_from_slice(b"data");
@@ -777,14 +787,38 @@ fn track_sets_the_target_and_counts_clipped_samples() {
     // the HD600 (97 dB/V) from the O2 (7.24 V max): peaks at 118 dB need
     // √2 · 10^((118 − 97)/20) = 15.86 V peak; the O2 reaches 97 + 20·log10(7.24) = 114.2 dB,
     // so 3.8 dB short.
-    let r = json(&["check", "--amp", "O2", "--load", "HD600", "--track", wav.to_str().unwrap(), "--listening-level", "118", "--json"]);
+    let r = json(&[
+        "check",
+        "--amp",
+        "O2",
+        "--load",
+        "HD600",
+        "--track",
+        wav.to_str().unwrap(),
+        "--listening-level",
+        "118",
+        "--json",
+    ]);
     let t = &r["track"];
     close(num(t, "integrated_lufs"), -20.0, 0.1, "loudness");
     close(num(t, "true_peak_dbtp"), -20.0, 0.05, "true peak");
     close(num(t, "peak_spl_db"), 118.0, 0.1, "peak SPL");
-    close(num(t, "required_peak_voltage_v"), 2f64.sqrt() * 10f64.powf(21.0 / 20.0), 0.2, "peak voltage");
-    close(num(t, "headroom_db"), 97.0 + 20.0 * 7.2428f64.log10() - 118.0, 0.1, "headroom");
-    assert_eq!(r["target_spl_db"].as_f64().map(|x| (x - 118.0).abs() < 0.1), Some(true));
+    close(
+        num(t, "required_peak_voltage_v"),
+        2f64.sqrt() * 10f64.powf(21.0 / 20.0),
+        0.2,
+        "peak voltage",
+    );
+    close(
+        num(t, "headroom_db"),
+        97.0 + 20.0 * 7.2428f64.log10() - 118.0,
+        0.1,
+        "headroom",
+    );
+    assert_eq!(
+        r["target_spl_db"].as_f64().map(|x| (x - 118.0).abs() < 0.1),
+        Some(true)
+    );
     assert_eq!(r["verdict"], "insufficient");
     // Clipping: the sample level where the O2 runs out is 20·log10(7.2428) − (118 − I − 97)
     // dBFS. A 1 kHz sine at 48 kHz takes 48 phases, k·7.5°; the share above level c is the
@@ -793,15 +827,43 @@ fn track_sets_the_target_and_counts_clipped_samples() {
     let clip = 20.0 * 7.2428f64.log10() - (118.0 - i - 97.0);
     close(num(t, "clip_level_dbfs"), clip, 0.01, "clip level");
     let c_over_a = 10f64.powf((clip + 20.0) / 20.0);
-    let above = (0..48).filter(|k| (*k as f64 * 7.5f64.to_radians()).sin().abs() > c_over_a).count();
-    close(num(t, "clipped_fraction"), above as f64 / 48.0, 1e-9, "clipped fraction");
+    let above = (0..48)
+        .filter(|k| (*k as f64 * 7.5f64.to_radians()).sin().abs() > c_over_a)
+        .count();
+    close(
+        num(t, "clipped_fraction"),
+        above as f64 / 48.0,
+        1e-9,
+        "clipped fraction",
+    );
     // 20 dB quieter nothing clips.
-    let r = json(&["check", "--amp", "O2", "--load", "HD600", "--track", wav.to_str().unwrap(), "--listening-level", "98", "--json"]);
+    let r = json(&[
+        "check",
+        "--amp",
+        "O2",
+        "--load",
+        "HD600",
+        "--track",
+        wav.to_str().unwrap(),
+        "--listening-level",
+        "98",
+        "--json",
+    ]);
     assert_eq!(num(&r["track"], "clipped_fraction"), 0.0);
     // A bad track is bad input.
     let bad = dir.path().join("bad.flac");
     std::fs::write(&bad, "nope").unwrap();
-    let out = ampmatch(&["check", "--amp", "O2", "--load", "HD600", "--track", bad.to_str().unwrap(), "--listening-level", "90"]);
+    let out = ampmatch(&[
+        "check",
+        "--amp",
+        "O2",
+        "--load",
+        "HD600",
+        "--track",
+        bad.to_str().unwrap(),
+        "--listening-level",
+        "90",
+    ]);
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -815,7 +877,16 @@ fn track_command_reports_files_and_album() {
     let v = json(&["track", dir.path().to_str().unwrap(), "--json"]);
     let files = v["files"].as_array().unwrap();
     assert_eq!(files.len(), 3);
-    for key in ["path", "integrated_lufs", "loudness_range_lu", "true_peak_dbtp", "sample_peak_dbfs", "plr_db", "duration_s", "error"] {
+    for key in [
+        "path",
+        "integrated_lufs",
+        "loudness_range_lu",
+        "true_peak_dbtp",
+        "sample_peak_dbfs",
+        "plr_db",
+        "duration_s",
+        "error",
+    ] {
         assert!(files[0].get(key).is_some(), "{key}");
     }
     close(num(&files[0], "integrated_lufs"), -20.0, 0.1, "a");
@@ -823,7 +894,12 @@ fn track_command_reports_files_and_album() {
     assert!(files[2]["error"].is_string() && files[2]["integrated_lufs"].is_null());
     // Album: 10·log10((10^−2 + 10^−2.6)/2) = −22.03 LUFS; highest true peak −20 dBTP.
     close(num(&v["album"], "integrated_lufs"), -22.03, 0.1, "album");
-    close(num(&v["album"], "true_peak_dbtp"), -20.0, 0.05, "album peak");
+    close(
+        num(&v["album"], "true_peak_dbtp"),
+        -20.0,
+        0.05,
+        "album peak",
+    );
     // Only broken files: exit 2.
     let out = ampmatch(&["track", dir.path().join("sub").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));

@@ -1016,7 +1016,9 @@ pub struct TrackCheck {
 impl TrackLevels {
     /// The peak target a track sets: listening level + peak-to-loudness ratio.
     pub fn target(&self, listening_level_db: f64) -> Target {
-        Target::Peak { spl_db: listening_level_db + self.true_peak_dbtp - self.integrated_lufs }
+        Target::Peak {
+            spl_db: listening_level_db + self.true_peak_dbtp - self.integrated_lufs,
+        }
     }
 }
 
@@ -1029,14 +1031,21 @@ impl TrackLevels {
 /// magnitude x (full scale 1) then reaches √2·V(L − I)·x volts, with V(L) the RMS sine
 /// voltage for SPL L. It clips when that exceeds √2 × the maximum RMS voltage at the load,
 /// i.e. above 20·log10(V_max) − (L − I − S_V − offset) dBFS.
-pub fn fold_track(report: &mut Report, levels: TrackLevels, listening_level_db: f64, fraction_above: &dyn Fn(f64) -> f64) {
+pub fn fold_track(
+    report: &mut Report,
+    levels: TrackLevels,
+    listening_level_db: f64,
+    fraction_above: &dyn Fn(f64) -> f64,
+) {
     let peak_spl = listening_level_db + levels.true_peak_dbtp - levels.integrated_lufs;
     let s_v = report.sensitivity.map(|s| s.db_per_v);
     let offset = report.listening.map_or(0.0, |l| l.offset_db);
     let required = s_v.map(|sv| std::f64::consts::SQRT_2 * undb20(peak_spl - offset - sv));
     let headroom = report.max.spl_db.map(|m| m - peak_spl);
     let clip_level = match (report.max.voltage_vrms, s_v) {
-        (Some(v), Some(sv)) => Some(db20(v) - (listening_level_db - levels.integrated_lufs - sv - offset)),
+        (Some(v), Some(sv)) => {
+            Some(db20(v) - (listening_level_db - levels.integrated_lufs - sv - offset))
+        }
         _ => None,
     };
     let clipped = clip_level.map(fraction_above);

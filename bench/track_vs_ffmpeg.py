@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""`ampmatch track` against ffmpeg's ebur128 filter (with true peak) on the same files.
+
+Usage: python3 bench/track_vs_ffmpeg.py [LONG_SECONDS] [FILES]
+Generates (with ffmpeg) one long FLAC of music-like material and a folder of FILES
+30-second FLACs, then times, each 3 times (median):
+  - one long file, both pinned to core 0 (taskset -c 0);
+  - the folder, both pinned to core 0 (ffmpeg run file after file);
+  - the folder unpinned (ours uses every core; ffmpeg's filter is single-threaded);
+and reports peak memory (max RSS) for a short and the long file, to show it stays flat.
+"""
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+LONG_S = int(sys.argv[1]) if len(sys.argv) > 1 else 600
+N_FILES = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+REPS = 3
+
+subprocess.run(["cargo", "build", "--release", "-q", "-p", "ampmatch-cli"], check=True)
+BIN = os.path.abspath("target/release/ampmatch")
+for tool in ("ffmpeg", "taskset"):
+    if not shutil.which(tool):
+        sys.exit(f"{tool} is needed")
+
+work = tempfile.mkdtemp(prefix="ampmatch-bench-")
+
+
+def gen(path, seconds, seed):
+    # Pink noise with a slow level modulation and a sine: loud, dynamic, full-band.
+    expr = (f"anoisesrc=d={seconds}:c=pink:r=44100:a=0.4:seed={seed}[n];"
+            f"sine=f=220:d={seconds}:r=44100[s];[n][s]amix=inputs=2,"
+            f"volume='0.6+0.4*sin(2*PI*t/7)':eval=frame,aformat=channel_layouts=stereo")
+    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-filter_complex", expr, "-c:a", "flac", path], check=True)
+
+
+def run(cmd, pin):
+    full = (["taskset", "-c", "0"] if pin else []) + cmd
+    t = time.perf_counter()
+    p = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - t
+    if status != 0:
+        sys.exit(f"failed: {' '.join(full)}")
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def median_time(cmds, pin):
+    times = []
+    for _ in range(REPS):
+        times.append(sum(run(c, pin)[0] for c in cmds))
+    return statistics.median(times)
+
+
+def ffmpeg_cmd(path):
+    return ["ffmpeg", "-nostats", "-i", path, "-af", "ebur128=peak=true", "-f", "null", "-"]
+
+
+long_file = os.path.join(work, "long.flac")
+short_file = os.path.join(work, "short.flac")
+folder = os.path.join(work, "album")
+os.makedirs(folder)
+print(f"generating {LONG_S} s + {N_FILES} × 30 s of test audio in {work} …")
+gen(long_file, LONG_S, 1)
+gen(short_file, 60, 2)
+for i in range(N_FILES):
+    gen(os.path.join(folder, f"{i:02}.flac"), 30, 10 + i)
+files = sorted(os.path.join(folder, f) for f in os.listdir(folder))
+
+ours = median_time([[BIN, "track", long_file, "--json"]], True)
+theirs = median_time([ffmpeg_cmd(long_file)], True)
+print(f"one {LONG_S} s file, 1 core:   ampmatch {ours:6.2f} s   ffmpeg {theirs:6.2f} s   → {theirs / ours:4.2f}× faster")
+
+ours_dir = median_time([[BIN, "track", folder, "--json"]], True)
+theirs_dir = median_time([ffmpeg_cmd(f) for f in files], True)
+print(f"{N_FILES} files, 1 core:        ampmatch {ours_dir:6.2f} s   ffmpeg {theirs_dir:6.2f} s   → {theirs_dir / ours_dir:4.2f}× faster")
+
+ours_all = median_time([[BIN, "track", folder, "--json"]], False)
+print(f"{N_FILES} files, {os.cpu_count()} cores:       ampmatch {ours_all:6.2f} s   (scaling {ours_dir / ours_all:4.2f}× over 1 core)")
+
+_, rss_short = run([BIN, "track", short_file, "--json"], True)
+_, rss_long = run([BIN, "track", long_file, "--json"], True)
+print(f"peak memory: 60 s file {rss_short:6.1f} MiB, {LONG_S} s file {rss_long:6.1f} MiB")
+shutil.rmtree(work)
