@@ -9,6 +9,7 @@
 mod catalog;
 mod device;
 mod error;
+mod pairing;
 mod slug;
 pub mod wdr;
 pub mod zma;
@@ -19,4 +20,5 @@ pub use device::{
     read_device_file,
 };
 pub use error::{Error, Result};
+pub use pairing::PairSetup;
 pub use slug::slug;

@@ -1,9 +1,9 @@
 //! `ampmatch check`, and the setup shared with `ampmatch matrix`.
 
-use ampmatch_catalog::{AmpDevice, Catalog, Device, DeviceKind, EnclosureFile, LoadDevice};
-use ampmatch_core::analysis::{
-    Context, Report, Settings, Target, TrackLevels, analyze_in, fold_track,
+use ampmatch_catalog::{
+    AmpDevice, Catalog, Device, DeviceKind, EnclosureFile, LoadDevice, PairSetup,
 };
+use ampmatch_core::analysis::{Context, Report, Settings, Target, TrackLevels, fold_track};
 use ampmatch_core::chain::Cable;
 use ampmatch_core::listening::{Listening, Preset};
 use anyhow::{Context as _, Result, bail};
@@ -21,19 +21,12 @@ fn in_range(flag: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64> {
 }
 
 /// Everything from the flags except the devices, validated.
-pub struct Setup {
-    /// A target given on the command line (or set by a track); overrides the defaults.
-    pub explicit_target: Option<Target>,
-    preset: Preset,
-    context: Context,
-    settings: Settings,
-    enclosure: Option<EnclosureFile>,
-}
+pub struct Setup(pub PairSetup);
 
 impl Setup {
     /// Reads and checks the flags.
     pub fn from_args(a: &SetupArgs) -> Result<Self> {
-        let explicit_target = match (a.target_spl, a.average_spl, a.crest_factor) {
+        let target = match (a.target_spl, a.average_spl, a.crest_factor) {
             (Some(t), _, _) => Some(Target::Peak {
                 spl_db: in_range("target-spl", t, 0.0, 160.0, "dB SPL")?,
             }),
@@ -69,11 +62,6 @@ impl Setup {
             )?,
         )
         .map_err(|e| anyhow::anyhow!("--speakers: {e}"))?;
-        let preset = a
-            .preset
-            .as_deref()
-            .and_then(Preset::parse)
-            .unwrap_or(Preset::Music);
         let cable = match (a.cable_ohm, a.cable_m, a.cable_awg, a.cable_mm2) {
             (Some(r), ..) => Some(Cable::from_resistance(r)?),
             (None, Some(len), Some(awg), None) => Some(Cable::copper_awg(len, awg)?),
@@ -90,9 +78,9 @@ impl Setup {
             }
             None => None,
         };
-        Ok(Self {
-            explicit_target,
-            preset,
+        Ok(Self(PairSetup {
+            target,
+            preset: a.preset.as_deref().and_then(Preset::parse),
             context: Context {
                 listening,
                 preset: None,
@@ -100,47 +88,29 @@ impl Setup {
             },
             settings,
             enclosure,
-        })
+        }))
     }
 
-    /// Analyses one pairing: the output suited to the load unless one is named, the
-    /// preset's target at the seat for loudspeakers unless a target was given.
+    /// Analyses one pairing (see [`PairSetup::analyze`]).
     pub fn analyze(
         &self,
         amp: &AmpDevice,
         load: &LoadDevice,
         output: Option<&str>,
     ) -> Result<Report> {
-        let speaker = load.load.is_speaker();
-        let mut load = load.clone();
-        if let Some(e) = &self.enclosure {
-            load.put_in_box(e).context("--box")?;
-        }
-        let out = amp
-            .amplifier
-            .select_output(output, speaker)
-            .context("--output")?;
-        let mut context = self.context.clone();
-        let target = match self.explicit_target {
-            Some(t) => t,
-            None if speaker => {
-                let (average_spl_db, crest_factor_db) = self.preset.levels();
-                context.preset = Some(self.preset);
-                Target::AverageWithCrest {
-                    average_spl_db,
-                    crest_factor_db,
-                }
+        self.0.analyze(amp, load, output).map_err(|e| match e {
+            ampmatch_catalog::Error::Field { field, allowed, .. } if field == "output" => {
+                anyhow::anyhow!("--output: {allowed}")
             }
-            None => Target::default(),
-        };
-        Ok(analyze_in(
-            &amp.amplifier.name,
-            &out,
-            &load.load,
-            target,
-            &context,
-            &self.settings,
-        ))
+            ampmatch_catalog::Error::Field {
+                field,
+                value,
+                allowed,
+                file,
+                ..
+            } if file == "command line" => anyhow::anyhow!("--box: {field} = {value}: {allowed}"),
+            other => anyhow::anyhow!("--box: {other}"),
+        })
     }
 }
 
@@ -185,7 +155,7 @@ pub fn run(a: &CheckArgs) -> Result<()> {
                 true_peak_dbtp,
             };
             let mut setup = setup;
-            setup.explicit_target = Some(levels.target(level));
+            setup.0.target = Some(levels.target(level));
             let mut report = setup.analyze(&amp, &load, a.output.as_deref())?;
             fold_track(&mut report, levels, level, &|dbfs| {
                 track.fraction_above(dbfs).unwrap_or(0.0)

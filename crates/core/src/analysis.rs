@@ -243,6 +243,17 @@ pub struct Context {
     pub cable: Option<Cable>,
 }
 
+/// Power into one resistive load.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PowerPoint {
+    /// Ω.
+    pub load_ohm: f64,
+    /// W.
+    pub power_w: f64,
+    /// Which limit binds there.
+    pub limited_by: Limit,
+}
+
 /// Where the volume control sits for the target.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Volume {
@@ -315,6 +326,9 @@ pub struct Report {
     pub power_draw: Option<PowerDraw>,
     /// With a track: what the music asks at the listening level (null without one).
     pub track: Option<TrackCheck>,
+    /// Power the output delivers into resistive loads from 1 Ω to 1 kΩ (log-spaced), from
+    /// the fitted limits: what the output can do across loads, not just this one.
+    pub power_vs_load: Vec<PowerPoint>,
     /// 20 Hz–20 kHz.
     pub curve: Vec<CurvePoint>,
     /// The answer.
@@ -977,6 +991,24 @@ pub fn analyze_in(
         cable_resistance_ohm: cable_ohm,
         power_draw,
         track: None,
+        power_vs_load: v_oc.map_or_else(Vec::new, |v| {
+            (0..=36)
+                .map(|k| {
+                    let z = 10f64.powf(k as f64 / 12.0);
+                    let drive = i_max.map_or(v, |i| v.min(i * (z + zo.unwrap_or(0.0))));
+                    let vl = drive * z / (z + zo.unwrap_or(0.0));
+                    PowerPoint {
+                        load_ohm: z,
+                        power_w: vl * vl / z,
+                        limited_by: if drive < v {
+                            Limit::Current
+                        } else {
+                            Limit::Voltage
+                        },
+                    }
+                })
+                .collect()
+        }),
         curve,
         verdict,
         findings,

@@ -196,3 +196,220 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
     }
     Ok(svg)
 }
+
+/// The charts the web page draws, each able to overlay several reports ("compare").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Load impedance magnitude over frequency.
+    Impedance,
+    /// Response deviation caused by the source impedance.
+    Deviation,
+    /// Maximum SPL over frequency, with the target.
+    MaxSpl,
+    /// Power the output delivers into resistive loads.
+    Power,
+}
+
+impl ChartKind {
+    /// Parses "impedance", "deviation", "max-spl" or "power".
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "impedance" => Some(ChartKind::Impedance),
+            "deviation" => Some(ChartKind::Deviation),
+            "max-spl" => Some(ChartKind::MaxSpl),
+            "power" => Some(ChartKind::Power),
+            _ => None,
+        }
+    }
+}
+
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(23, 190, 207),
+];
+
+/// One chart of `kind` with a line per report, labelled "amp → load".
+pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) -> Result<String> {
+    type Series = (String, Vec<(f64, f64)>);
+    let label = |r: &Report| format!("{} → {}", r.amp, r.load);
+    let series: Vec<Series> = reports
+        .iter()
+        .map(|r| {
+            let pts: Vec<(f64, f64)> = match kind {
+                ChartKind::Impedance => r
+                    .curve
+                    .iter()
+                    .map(|p| (p.frequency_hz, p.impedance_ohm))
+                    .collect(),
+                ChartKind::Deviation => r
+                    .curve
+                    .iter()
+                    .filter_map(|p| p.deviation_db.map(|d| (p.frequency_hz, d)))
+                    .collect(),
+                ChartKind::MaxSpl => r
+                    .curve
+                    .iter()
+                    .filter_map(|p| p.max_spl_db.map(|d| (p.frequency_hz, d)))
+                    .collect(),
+                ChartKind::Power => r
+                    .power_vs_load
+                    .iter()
+                    .map(|p| (p.load_ohm, p.power_w))
+                    .collect(),
+            };
+            (label(r), pts)
+        })
+        .collect();
+    let (title, x_desc, y_desc, x_range) = match kind {
+        ChartKind::Impedance => ("Load impedance", "Hz", "|Z| Ω", (20.0, 20_000.0)),
+        ChartKind::Deviation => (
+            "Response deviation from the source impedance",
+            "Hz",
+            "dB re 1 kHz",
+            (20.0, 20_000.0),
+        ),
+        ChartKind::MaxSpl => (
+            "Maximum SPL (dashed: target)",
+            "Hz",
+            "dB SPL",
+            (20.0, 20_000.0),
+        ),
+        ChartKind::Power => (
+            "Power available vs load impedance",
+            "load Ω",
+            "W",
+            (1.0, 1000.0),
+        ),
+    };
+    let ys: Vec<f64> = series
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|q| q.1))
+        .filter(|v| v.is_finite())
+        .collect();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        if ys.is_empty() {
+            root.draw(&Text::new(
+                format!("{title}: not known for this pairing"),
+                (20, (height / 2) as i32),
+                ("sans-serif", 16),
+            ))
+            .map_err(draw_err)?;
+            root.present().map_err(draw_err)?;
+            drop(root);
+            return Ok(svg);
+        }
+        let (mut lo, mut hi) = ys
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(*v), b.max(*v))
+            });
+        if kind == ChartKind::MaxSpl {
+            for r in reports {
+                lo = lo.min(r.target_spl_db);
+                hi = hi.max(r.target_spl_db);
+            }
+        }
+        let mut chart = ChartBuilder::on(&root);
+        chart
+            .margin(10)
+            .x_label_area_size(34)
+            .y_label_area_size(64)
+            .caption(title, ("sans-serif", 16));
+        let x = (x_range.0..x_range.1).log_scale();
+        let colored = |i: usize| PALETTE[i % PALETTE.len()];
+        if kind == ChartKind::Power {
+            let (lo, hi) = (lo.max(1e-6) / 1.5, hi * 1.5);
+            let mut c = chart
+                .build_cartesian_2d(x, (lo..hi).log_scale())
+                .map_err(draw_err)?;
+            c.configure_mesh()
+                .x_desc(x_desc)
+                .y_desc(y_desc)
+                .x_label_formatter(&hz_label)
+                .y_label_formatter(&|v| power_label(*v))
+                .draw()
+                .map_err(draw_err)?;
+            for (i, (name, pts)) in series.iter().enumerate() {
+                c.draw_series(LineSeries::new(
+                    pts.iter().copied(),
+                    colored(i).stroke_width(2),
+                ))
+                .map_err(draw_err)?
+                .label(name.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
+                });
+            }
+            c.configure_series_labels()
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .draw()
+                .map_err(draw_err)?;
+        } else {
+            let min_span = match kind {
+                ChartKind::Deviation => 1.0,
+                ChartKind::MaxSpl => 6.0,
+                _ => 0.2 * hi.abs().max(1.0),
+            };
+            let (lo, hi) = padded(lo, hi, min_span);
+            let lo = if kind == ChartKind::Impedance {
+                lo.max(0.0)
+            } else {
+                lo
+            };
+            let mut c = chart.build_cartesian_2d(x, lo..hi).map_err(draw_err)?;
+            c.configure_mesh()
+                .x_desc(x_desc)
+                .y_desc(y_desc)
+                .x_label_formatter(&hz_label)
+                .y_label_formatter(&|v| format!("{v:.1}"))
+                .draw()
+                .map_err(draw_err)?;
+            for (i, (name, pts)) in series.iter().enumerate() {
+                c.draw_series(LineSeries::new(
+                    pts.iter().copied(),
+                    colored(i).stroke_width(2),
+                ))
+                .map_err(draw_err)?
+                .label(name.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
+                });
+                if kind == ChartKind::MaxSpl {
+                    let t = reports[i].target_spl_db;
+                    c.draw_series(DashedLineSeries::new(
+                        [(20.0, t), (20_000.0, t)],
+                        6,
+                        4,
+                        colored(i).mix(0.7).into(),
+                    ))
+                    .map_err(draw_err)?;
+                }
+            }
+            c.configure_series_labels()
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .draw()
+                .map_err(draw_err)?;
+        }
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+fn power_label(w: f64) -> String {
+    if w >= 1.0 {
+        format!("{w:.0} W")
+    } else if w >= 0.001 {
+        format!("{:.0} mW", w * 1000.0)
+    } else {
+        format!("{:.0} µW", w * 1e6)
+    }
+}
