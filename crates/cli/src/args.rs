@@ -18,6 +18,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Measure tracks: EBU R128 loudness, loudness range, true peak, PLR (files or folders).
     Track(TrackArgs),
+    /// Serve the web page and the JSON API.
+    Serve {
+        /// Address to listen on (loopback by default; use 0.0.0.0:PORT to open it up).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Verdicts of every amplifier × load pair, as a table.
     Matrix(MatrixArgs),
     /// Search and show the built-in catalog.

@@ -1,0 +1,261 @@
+//! `/api/v1` handlers.
+
+use ampmatch_catalog::{Device, DeviceKind, Entry};
+use ampmatch_core::units::fmt_sig;
+use ampmatch_plot::{ChartKind, chart_svg};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::page::{PageQuery, reports_for};
+use crate::request::{parse_check, resolve_amp, resolve_load};
+
+/// Query pairs of a raw query string (repeated keys kept in order).
+pub fn query_pairs(q: Option<&str>) -> Vec<(String, String)> {
+    q.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default()
+}
+
+fn side_of(e: &Entry) -> &'static str {
+    match e.side() {
+        Some(DeviceKind::Amplifier) => "amplifier",
+        _ => "load",
+    }
+}
+
+/// Key figures for a search result or a device page.
+fn key_figures(device: &Device) -> Value {
+    match device {
+        Device::Amplifier(a) => {
+            let outputs: Vec<Value> = a
+                .amplifier
+                .outputs
+                .iter()
+                .map(|o| {
+                    let resolved = a
+                        .amplifier
+                        .select_output(Some(&o.name), false)
+                        .unwrap_or_else(|_| o.clone());
+                    let fit = resolved.fit();
+                    json!({
+                        "name": o.name,
+                        "kind": o.kind,
+                        "open_circuit_voltage_vrms": fit.open_circuit_voltage_vrms,
+                        "current_limit_a": fit.current_limit_a,
+                        "output_impedance_ohm": resolved.output_impedance_ohm(),
+                        "gain_db": resolved.gain_db,
+                    })
+                })
+                .collect();
+            json!({ "outputs": outputs })
+        }
+        Device::Load(l) => json!({
+            "impedance_ohm": l.load.nominal_impedance_ohm,
+            "sensitivity_db": l.load.sensitivity.map(|s| s.value_db),
+            "sensitivity_unit": l.load.sensitivity.map(|s| s.unit),
+            "kind": l.load.kind,
+        }),
+    }
+}
+
+/// `GET /api/v1/devices?q=TEXT[&kind=amplifier|load][&limit=N]`: ranked search.
+pub async fn devices(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let pairs = query_pairs(q.as_deref());
+    let mut text = String::new();
+    let mut side = None;
+    let mut limit = 20usize;
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "q" => text = v.clone(),
+            "kind" => {
+                side = Some(match v.as_str() {
+                    "amplifier" => DeviceKind::Amplifier,
+                    "load" => DeviceKind::Load,
+                    _ => {
+                        return Err(ApiError::bad(
+                            Some("kind"),
+                            format!("kind = {v:?}: allowed: amplifier, load"),
+                        ));
+                    }
+                })
+            }
+            "limit" => {
+                limit = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=100).contains(n))
+                    .ok_or_else(|| {
+                        ApiError::bad(
+                            Some("limit"),
+                            format!("limit = {v:?}: allowed: a whole number from 1 to 100"),
+                        )
+                    })?;
+            }
+            other => {
+                return Err(ApiError::bad(
+                    Some(other),
+                    format!("unknown parameter {other:?}; allowed: q, kind, limit"),
+                ));
+            }
+        }
+    }
+    if text.len() > 200 {
+        return Err(ApiError::bad(
+            Some("q"),
+            format!("q: {} characters; allowed: at most 200", text.len()),
+        ));
+    }
+    let catalog = state.catalog();
+    let entries: Vec<&Entry> = if text.trim().is_empty() {
+        catalog
+            .entries()
+            .iter()
+            .filter(|e| side.is_none_or(|s| e.side() == Some(s)))
+            .take(limit)
+            .collect()
+    } else {
+        catalog
+            .search(&text, side)
+            .into_iter()
+            .take(limit)
+            .map(|m| m.entry)
+            .collect()
+    };
+    let rows: Vec<Value> = entries
+        .into_iter()
+        .map(|e| {
+            let figures = catalog.load(e).map(|d| key_figures(&d)).unwrap_or(Value::Null);
+            json!({ "id": e.id, "name": e.name(), "kind": side_of(e), "type": e.kind, "figures": figures })
+        })
+        .collect();
+    Ok(Json(Value::Array(rows)))
+}
+
+/// `GET /api/v1/devices/{id}`.
+pub async fn device(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let catalog = state.catalog();
+    let entry = catalog.get(&id).ok_or_else(|| {
+        let near = catalog
+            .suggest(&id, DeviceKind::Amplifier)
+            .into_iter()
+            .chain(catalog.suggest(&id, DeviceKind::Load))
+            .take(5)
+            .collect::<Vec<_>>();
+        ApiError::not_found(
+            Some("id"),
+            format!(
+                "no device with id {id:?}{}",
+                if near.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean: {}?", near.join(", "))
+                }
+            ),
+        )
+    })?;
+    let device = catalog
+        .load(entry)
+        .map_err(|e| ApiError::bad(Some("id"), e.to_string()))?;
+    let meta = device.meta();
+    let detail = match &device {
+        Device::Amplifier(a) => {
+            json!({ "category": a.category, "class": a.class, "amplifier": a.amplifier })
+        }
+        Device::Load(l) => json!({ "driver": l.driver, "load": l.load }),
+    };
+    Ok(Json(json!({
+        "id": meta.id, "name": meta.name(), "kind": side_of(entry), "type": entry.kind,
+        "source": meta.source, "figures": key_figures(&device), "detail": detail,
+    })))
+}
+
+/// `POST /api/v1/check`: the same JSON as `ampmatch check --json`.
+pub async fn check(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| ApiError {
+        status: e.status(),
+        message: format!("request body: {}", e.body_text()),
+        field: None,
+    })?;
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad(None, format!("the body is not valid JSON: {e}")))?;
+    let req = parse_check(&value)?;
+    let amp = resolve_amp(&state, &req.amp, "amp")?;
+    let load = resolve_load(&state, &req.load, "load")?;
+    let report = req
+        .setup
+        .analyze(&amp, &load, req.output.as_deref())
+        .map_err(|e| ApiError::from_catalog("load", e))?;
+    Ok(Json(report).into_response())
+}
+
+/// `GET /api/v1/plot/{impedance|deviation|max-spl|power}.svg?amp=…&load=…`: one chart, a
+/// line per amplifier × load pair (the page's query parameters).
+pub async fn plot(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let kind = file
+        .strip_suffix(".svg")
+        .and_then(ChartKind::parse)
+        .ok_or_else(|| ApiError::not_found(Some("kind"), format!("no chart {file:?}; allowed: impedance.svg, deviation.svg, max-spl.svg, power.svg")))?;
+    let query = PageQuery::parse(&query_pairs(q.as_deref()))?;
+    if query.amps.is_empty() || query.loads.is_empty() {
+        return Err(ApiError::bad(
+            Some(if query.amps.is_empty() { "amp" } else { "load" }),
+            "give at least one amp and one load",
+        ));
+    }
+    let reports = reports_for(&state, &query)?;
+    let refs: Vec<_> = reports.iter().map(|(_, r)| r).collect();
+    let svg = chart_svg(kind, &refs, 760, 380).map_err(|e| ApiError::bad(None, e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
+        .into_response()
+}
+
+/// `GET /api/v1/hello`: the cheapest route, a baseline for load tests.
+pub async fn hello() -> &'static str {
+    "hello"
+}
+
+/// Unknown path.
+pub async fn not_found() -> ApiError {
+    ApiError::not_found(None, "no such page or API route")
+}
+
+/// Known path, wrong method.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        message: "method not allowed for this route".into(),
+        field: None,
+    }
+}
+
+/// A figure for the page, e.g. "4.47 V".
+pub fn figure(v: Option<f64>, unit: &str) -> String {
+    v.map_or("unknown".into(), |x| format!("{} {unit}", fmt_sig(x)))
+}

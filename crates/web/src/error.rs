@@ -1,0 +1,59 @@
+//! API errors: a status, a message and the field it is about, always as JSON.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// A client error the API answers with `{"error", "field"}`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    /// HTTP status (4xx).
+    pub status: StatusCode,
+    /// What is wrong, with the value and what is allowed.
+    pub message: String,
+    /// The request field it concerns, when one does.
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    /// 400 about `field`.
+    pub fn bad(field: Option<&str>, message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+            field: field.map(str::to_string),
+        }
+    }
+
+    /// 404.
+    pub fn not_found(field: Option<&str>, message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+            field: field.map(str::to_string),
+        }
+    }
+
+    /// A catalog error about a request field: unknown names are 404, the rest 400.
+    pub fn from_catalog(field: &str, e: ampmatch_catalog::Error) -> Self {
+        match e {
+            ampmatch_catalog::Error::NotFound { .. } => Self::not_found(Some(field), e.to_string()),
+            ampmatch_catalog::Error::Field {
+                field: ref inner, ..
+            } if inner == "output" => Self::bad(Some("output"), e.to_string()),
+            other => Self::bad(Some(field), other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(json!({ "error": self.message, "field": self.field })),
+        )
+            .into_response()
+    }
+}

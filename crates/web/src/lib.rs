@@ -1,0 +1,83 @@
+//! The ampmatch web page and JSON API, on the same core as the CLI.
+//!
+//! [`router`] builds the whole application: the page at `/` (server-rendered, state in
+//! the URL, SVG charts, a little vanilla JS for search-as-you-type), static assets under
+//! `/static/`, and the JSON API under `/api/v1` (documented in `/api/v1/openapi.json`).
+//! Every bad request gets a 4xx with `{"error": message, "field": name-or-null}`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod api;
+mod error;
+mod page;
+mod request;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ampmatch_catalog::Catalog;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+pub use error::ApiError;
+
+/// Largest request body accepted, bytes (a device file in JSON is a few kB).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest a request may take before it is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    catalog: Catalog,
+}
+
+impl AppState {
+    /// State over the built-in catalog.
+    pub fn new() -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                catalog: Catalog::builtin(),
+            }),
+        }
+    }
+
+    fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The application: page, static assets and API.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/devices", get(api::devices))
+        .route("/devices/{id}", get(api::device))
+        .route("/check", post(api::check))
+        .route("/plot/{file}", get(api::plot))
+        .route("/openapi.json", get(api::openapi))
+        .route("/hello", get(api::hello))
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed);
+    Router::new()
+        .route("/", get(page::index))
+        .route("/static/{name}", get(page::asset))
+        .nest("/api/v1", api)
+        .fallback(api::not_found)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}

@@ -1,0 +1,592 @@
+//! The page: `GET /?amp=…&load=…&target=…` renders the verdict, the numbers and the charts
+//! on the server, so a link reproduces the view and the form works without JavaScript.
+
+use ampmatch_core::analysis::{Context, Report, Severity, Target, Verdict};
+use ampmatch_core::listening::{Listening, Preset};
+use ampmatch_core::units::fmt_sig;
+use ampmatch_plot::{ChartKind, chart_svg};
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use crate::AppState;
+use crate::api::{figure, query_pairs};
+use crate::error::ApiError;
+use crate::request::{DeviceRef, resolve_amp, resolve_load};
+
+/// At most this many amplifier × load pairs on one page.
+const MAX_PAIRS: usize = 6;
+
+/// The page's query, parsed and checked.
+#[derive(Debug, Clone, Default)]
+pub struct PageQuery {
+    /// Amplifiers to compare (names, ids or a custom device).
+    pub amps: Vec<DeviceRef>,
+    /// Loads to compare.
+    pub loads: Vec<DeviceRef>,
+    amp_text: Vec<String>,
+    load_text: Vec<String>,
+    output: Option<String>,
+    target: Option<f64>,
+    distance: Option<f64>,
+    speakers: Option<f64>,
+    room: Option<f64>,
+    preset: Option<Preset>,
+    custom: Vec<(String, String)>,
+}
+
+fn num(key: &str, v: &str, lo: f64, hi: f64, unit: &str) -> Result<Option<f64>, ApiError> {
+    if v.trim().is_empty() {
+        return Ok(None);
+    }
+    let x: f64 = v.trim().parse().map_err(|_| {
+        ApiError::bad(
+            Some(key),
+            format!("{key} = {v:?}: not a number; allowed: {lo} to {hi} {unit}"),
+        )
+    })?;
+    if !x.is_finite() || x < lo || x > hi {
+        return Err(ApiError::bad(
+            Some(key),
+            format!("{key} = {v}: allowed: a number from {lo} to {hi} {unit}"),
+        ));
+    }
+    Ok(Some(x))
+}
+
+const CUSTOM_KEYS: &[&str] = &[
+    "amp_power",
+    "amp_vmax",
+    "amp_zout",
+    "amp_gain",
+    "amp_noise",
+    "load_type",
+    "load_z",
+    "load_sens",
+    "load_unit",
+];
+
+impl PageQuery {
+    /// Parses query pairs; unknown keys are refused (the API's plot route shares this).
+    pub fn parse(pairs: &[(String, String)]) -> Result<Self, ApiError> {
+        let mut q = PageQuery::default();
+        for (k, v) in pairs {
+            if v.len() > 500 {
+                return Err(ApiError::bad(
+                    Some(k),
+                    format!("{k}: {} characters; allowed: at most 500", v.len()),
+                ));
+            }
+            match k.as_str() {
+                "amp" => q.amp_text.push(v.clone()),
+                "load" => q.load_text.push(v.clone()),
+                "output" if !v.trim().is_empty() => q.output = Some(v.trim().to_string()),
+                "output" => {}
+                "target" => q.target = num("target", v, 0.0, 160.0, "dB SPL")?,
+                "distance" => q.distance = num("distance", v, 0.01, 10_000.0, "m")?,
+                "speakers" => q.speakers = num("speakers", v, 1.0, 1000.0, "")?,
+                "room" => q.room = num("room", v, -20.0, 20.0, "dB")?,
+                "preset" if v.is_empty() => {}
+                "preset" => {
+                    q.preset = Some(Preset::parse(v).ok_or_else(|| {
+                        ApiError::bad(
+                            Some("preset"),
+                            format!("preset = {v:?}: allowed: background, music, cinema, party"),
+                        )
+                    })?)
+                }
+                k if CUSTOM_KEYS.contains(&k) => q.custom.push((k.to_string(), v.clone())),
+                other => {
+                    return Err(ApiError::bad(
+                        Some(other),
+                        format!("unknown parameter {other:?}"),
+                    ));
+                }
+            }
+        }
+        if let Some(s) = q.speakers
+            && s.fract() != 0.0
+        {
+            return Err(ApiError::bad(
+                Some("speakers"),
+                format!("speakers = {s}: allowed: a whole number"),
+            ));
+        }
+        for t in q.amp_text.clone().iter().filter(|t| !t.trim().is_empty()) {
+            q.amps.push(if t.trim() == "custom" {
+                DeviceRef::Inline(q.custom_amp()?)
+            } else {
+                DeviceRef::Name(t.trim().to_string())
+            });
+        }
+        for t in q.load_text.clone().iter().filter(|t| !t.trim().is_empty()) {
+            q.loads.push(if t.trim() == "custom" {
+                DeviceRef::Inline(q.custom_load()?)
+            } else {
+                DeviceRef::Name(t.trim().to_string())
+            });
+        }
+        if q.amps.len() * q.loads.len() > MAX_PAIRS {
+            return Err(ApiError::bad(
+                Some("amp"),
+                format!(
+                    "{} × {} pairs; allowed: at most {MAX_PAIRS}",
+                    q.amps.len(),
+                    q.loads.len()
+                ),
+            ));
+        }
+        Ok(q)
+    }
+
+    fn custom_value(&self, key: &str) -> Option<&str> {
+        self.custom
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// "My amplifier" from spec-sheet fields: power points "32:500, 300:100" (Ω:mW),
+    /// maximum voltage, output impedance, gain, noise.
+    fn custom_amp(&self) -> Result<Map<String, Value>, ApiError> {
+        let mut out = Map::new();
+        out.insert("name".into(), json!("custom"));
+        out.insert("kind".into(), json!("single-ended"));
+        if let Some(p) = self.custom_value("amp_power") {
+            let mut pts = vec![];
+            for item in p.split([',', ';', ' ']).filter(|s| !s.is_empty()) {
+                let (z, mw) = item.split_once(':').ok_or_else(|| {
+                    ApiError::bad(
+                        Some("amp_power"),
+                        format!("amp_power: {item:?} is not LOAD_OHM:POWER_MW, e.g. 32:500"),
+                    )
+                })?;
+                let z = num("amp_power", z, 0.1, 1e6, "Ω")?
+                    .ok_or_else(|| ApiError::bad(Some("amp_power"), "amp_power: missing load"))?;
+                let mw = num("amp_power", mw, 0.001, 1e7, "mW")?
+                    .ok_or_else(|| ApiError::bad(Some("amp_power"), "amp_power: missing power"))?;
+                pts.push(json!({ "load_ohm": z, "power_mw": mw }));
+            }
+            out.insert("power".into(), Value::Array(pts));
+        }
+        for (key, field, lo, hi, unit) in [
+            ("amp_vmax", "max_voltage_vrms", 0.001, 1000.0, "V"),
+            ("amp_zout", "output_impedance_ohm", 0.0, 10_000.0, "Ω"),
+            ("amp_gain", "gain_db", -60.0, 80.0, "dB"),
+            ("amp_noise", "noise_uv", 0.001, 1e6, "µV"),
+        ] {
+            if let Some(v) = self
+                .custom_value(key)
+                .map(|v| num(key, v, lo, hi, unit))
+                .transpose()?
+                .flatten()
+            {
+                out.insert(field.into(), json!(v));
+            }
+        }
+        let mut dev = Map::new();
+        dev.insert("type".into(), json!("amplifier"));
+        dev.insert("brand".into(), json!("My"));
+        dev.insert("model".into(), json!("amplifier"));
+        dev.insert("outputs".into(), json!([Value::Object(out)]));
+        Ok(dev)
+    }
+
+    /// "My headphone/speaker": type, impedance, sensitivity and its unit.
+    fn custom_load(&self) -> Result<Map<String, Value>, ApiError> {
+        let kind = self.custom_value("load_type").unwrap_or("over-ear");
+        let mut dev = Map::new();
+        let speaker = kind == "speaker";
+        if !speaker && !["over-ear", "on-ear", "in-ear"].contains(&kind) {
+            return Err(ApiError::bad(
+                Some("load_type"),
+                format!("load_type = {kind:?}: allowed: over-ear, on-ear, in-ear, speaker"),
+            ));
+        }
+        dev.insert(
+            "type".into(),
+            json!(if speaker { "speaker" } else { "headphone" }),
+        );
+        dev.insert("brand".into(), json!("My"));
+        dev.insert(
+            "model".into(),
+            json!(if speaker { "speaker" } else { "headphone" }),
+        );
+        if !speaker {
+            dev.insert("form".into(), json!(kind));
+        }
+        if let Some(z) = self
+            .custom_value("load_z")
+            .map(|v| num("load_z", v, 0.1, 100_000.0, "Ω"))
+            .transpose()?
+            .flatten()
+        {
+            dev.insert("impedance_ohm".into(), json!(z));
+        }
+        if let Some(s) = self
+            .custom_value("load_sens")
+            .map(|v| num("load_sens", v, 50.0, 150.0, "dB"))
+            .transpose()?
+            .flatten()
+        {
+            dev.insert("sensitivity_db".into(), json!(s));
+            let unit =
+                self.custom_value("load_unit")
+                    .unwrap_or(if speaker { "unknown" } else { "dB/mW" });
+            dev.insert(
+                if speaker {
+                    "sensitivity_ref"
+                } else {
+                    "sensitivity_unit"
+                }
+                .into(),
+                json!(unit),
+            );
+        }
+        Ok(dev)
+    }
+
+    fn context(&self) -> Result<Context, ApiError> {
+        let d = Listening::default();
+        let listening = Listening::new(
+            self.distance.unwrap_or(d.distance_m),
+            self.speakers.map_or(d.speakers, |s| s as u32),
+            self.room.unwrap_or(d.room_gain_db),
+        )
+        .map_err(|e| ApiError::bad(Some("distance"), e.to_string()))?;
+        Ok(Context {
+            listening,
+            preset: None,
+            cable: None,
+        })
+    }
+}
+
+/// Every amplifier × load pair of the query, analysed; labels are "amp → load".
+pub fn reports_for(state: &AppState, q: &PageQuery) -> Result<Vec<(String, Report)>, ApiError> {
+    let setup = ampmatch_catalog::PairSetup {
+        target: q.target.map(|spl_db| Target::Peak { spl_db }),
+        preset: q.preset,
+        context: q.context()?,
+        ..Default::default()
+    };
+    let mut out = vec![];
+    for (i, a) in q.amps.iter().enumerate() {
+        let amp = resolve_amp(state, a, "amp")?;
+        for l in &q.loads {
+            let load = resolve_load(state, l, "load")?;
+            // The output applies to the first amplifier; compared ones use their default.
+            let output = if i == 0 { q.output.as_deref() } else { None };
+            let r = setup
+                .analyze(&amp, &load, output)
+                .map_err(|e| ApiError::from_catalog("output", e))?;
+            out.push((format!("{} → {}", r.amp, r.load), r));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage {
+    amp_inputs: Vec<String>,
+    load_inputs: Vec<String>,
+    output: String,
+    target: String,
+    distance: String,
+    speakers: String,
+    room: String,
+    preset: String,
+    custom: Vec<(String, String)>,
+    error: String,
+    has_result: bool,
+    verdict: String,
+    verdict_line: String,
+    pair: String,
+    target_line: String,
+    numbers: Vec<(String, String)>,
+    findings: Vec<(String, String, String)>,
+    compare: Vec<(String, String, String, String)>,
+    charts: Vec<(String, String, String)>,
+    share: String,
+}
+
+impl IndexPage {
+    fn custom(&self, key: &str) -> &str {
+        self.custom
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+fn verdict_line(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Good => "Drives it well",
+        Verdict::Marginal => "Works, with a caveat",
+        Verdict::Insufficient => "Cannot reach the target",
+        Verdict::Unsafe => "Can damage the load or your hearing",
+        Verdict::Unknown => "A figure needed for the level is missing",
+    }
+}
+
+fn numbers(r: &Report) -> Vec<(String, String)> {
+    let power = |p: Option<f64>| match p {
+        Some(p) if p >= 1.0 => format!("{} W", fmt_sig(p)),
+        Some(p) => format!("{} mW", fmt_sig(p * 1000.0)),
+        None => "unknown".into(),
+    };
+    let mut rows = vec![
+        (
+            "Target".to_string(),
+            format!(
+                "{} dB SPL peak{}",
+                fmt_sig(r.target_spl_db),
+                if r.listening.is_some() {
+                    " at the seat"
+                } else {
+                    " at the ear"
+                }
+            ),
+        ),
+        (
+            "Required".into(),
+            format!(
+                "{} · {} · {}",
+                figure(r.required.voltage_vrms, "V"),
+                figure(r.required.current_a.map(|a| a * 1000.0), "mA"),
+                power(r.required.power_w)
+            ),
+        ),
+        (
+            "Maximum".into(),
+            format!(
+                "{} · {} · {}",
+                figure(r.max.voltage_vrms, "V"),
+                figure(r.max.current_a.map(|a| a * 1000.0), "mA"),
+                power(r.max.power_w)
+            ),
+        ),
+        ("Maximum SPL".into(), figure(r.max.spl_db, "dB SPL")),
+        (
+            "Headroom".into(),
+            r.headroom_db
+                .map_or("unknown".into(), |h| format!("{h:+.1} dB")),
+        ),
+        (
+            "Limited by".into(),
+            r.limited_by
+                .map_or("unknown".into(), |l| format!("{l:?}").to_lowercase()),
+        ),
+        (
+            "Sensitivity".into(),
+            r.sensitivity.map_or("unknown".into(), |s| {
+                format!(
+                    "{} {} = {:.2} dB/V",
+                    fmt_sig(s.value_db),
+                    s.unit_given,
+                    s.db_per_v
+                )
+            }),
+        ),
+        (
+            "Impedance".into(),
+            format!(
+                "{} nominal, {} minimum",
+                figure(r.nominal_impedance_ohm, "Ω"),
+                figure(r.min_impedance_ohm, "Ω")
+            ),
+        ),
+        (
+            "Output impedance".into(),
+            figure(r.output_impedance_ohm, "Ω"),
+        ),
+        (
+            "Damping factor".into(),
+            r.damping_factor.map_or("unknown".into(), fmt_sig),
+        ),
+        (
+            "Deviation spread".into(),
+            r.deviation_spread_db
+                .map_or("unknown".into(), |d| format!("{d:.2} dB")),
+        ),
+        ("Hiss".into(), figure(r.noise_spl_db, "dB SPL")),
+        ("Dynamic range".into(), figure(r.dynamic_range_db, "dB")),
+    ];
+    if let Some(l) = r.listening {
+        rows.push((
+            "Listening".into(),
+            format!(
+                "{} m, {} speaker(s), room {:+.1} dB",
+                fmt_sig(l.distance_m),
+                l.speakers,
+                l.room_gain_db
+            ),
+        ));
+        rows.push((
+            "Power vs rating".into(),
+            r.power_ratio_to_rating
+                .map_or("unknown (no power rating)".into(), |x| {
+                    format!("{x:.2}× (≈2× recommended)")
+                }),
+        ));
+    }
+    rows
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "info",
+        Severity::Warning => "warning",
+        Severity::Critical => "critical",
+    }
+}
+
+/// `GET /`.
+pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let pairs = query_pairs(raw.as_deref());
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let all = |k: &str| {
+        pairs
+            .iter()
+            .filter(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut amp_inputs = all("amp");
+    let mut load_inputs = all("load");
+    // One empty box to add a comparison, even without JavaScript.
+    amp_inputs.retain(|s| !s.is_empty());
+    load_inputs.retain(|s| !s.is_empty());
+    amp_inputs.push(String::new());
+    load_inputs.push(String::new());
+    let mut page = IndexPage {
+        amp_inputs,
+        load_inputs,
+        output: get("output"),
+        target: get("target"),
+        distance: get("distance"),
+        speakers: get("speakers"),
+        room: get("room"),
+        preset: get("preset"),
+        custom: pairs
+            .iter()
+            .filter(|(k, _)| CUSTOM_KEYS.contains(&k.as_str()))
+            .cloned()
+            .collect(),
+        error: String::new(),
+        has_result: false,
+        verdict: String::new(),
+        verdict_line: String::new(),
+        pair: String::new(),
+        target_line: String::new(),
+        numbers: vec![],
+        findings: vec![],
+        compare: vec![],
+        charts: vec![],
+        share: format!("/?{}", raw.clone().unwrap_or_default()),
+    };
+    let result = PageQuery::parse(&pairs).and_then(|q| {
+        if q.amps.is_empty() || q.loads.is_empty() {
+            Ok(None)
+        } else {
+            reports_for(&state, &q).map(Some)
+        }
+    });
+    match result {
+        Err(e) => page.error = e.message,
+        Ok(None) => {}
+        Ok(Some(reports)) => {
+            let (_, r) = &reports[0];
+            page.has_result = true;
+            page.verdict = r.verdict.to_string();
+            page.verdict_line = verdict_line(r.verdict).into();
+            page.pair = format!("{} [{} output] → {}", r.amp, r.output, r.load);
+            page.target_line = format!("target {} dB SPL peak", fmt_sig(r.target_spl_db));
+            page.numbers = numbers(r);
+            page.findings = r
+                .findings
+                .iter()
+                .map(|f| {
+                    (
+                        severity(f.severity).to_string(),
+                        f.rule.to_string(),
+                        f.message.clone(),
+                    )
+                })
+                .collect();
+            if reports.len() > 1 {
+                page.compare = reports
+                    .iter()
+                    .map(|(label, r)| {
+                        (
+                            label.clone(),
+                            r.verdict.to_string(),
+                            r.headroom_db
+                                .map_or("unknown".into(), |h| format!("{h:+.1} dB")),
+                            figure(r.max.spl_db, "dB SPL"),
+                        )
+                    })
+                    .collect();
+            }
+            let refs: Vec<&Report> = reports.iter().map(|(_, r)| r).collect();
+            let query = raw.clone().unwrap_or_default();
+            for (kind, name) in [
+                (ChartKind::Impedance, "impedance"),
+                (ChartKind::Deviation, "deviation"),
+                (ChartKind::MaxSpl, "max-spl"),
+                (ChartKind::Power, "power"),
+            ] {
+                match chart_svg(kind, &refs, 760, 360) {
+                    Ok(svg) => page.charts.push((
+                        name.to_string(),
+                        svg,
+                        format!("/api/v1/plot/{name}.svg?{query}"),
+                    )),
+                    Err(e) => page.error = e.to_string(),
+                }
+            }
+        }
+    }
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => ApiError::bad(None, format!("rendering the page failed: {e}")).into_response(),
+    }
+}
+
+/// `GET /static/{name}`: only the embedded assets, looked up by exact name (no paths).
+pub async fn asset(Path(name): Path<String>) -> Response {
+    let (body, mime) = match name.as_str() {
+        "app.js" => (
+            include_str!("../static/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "style.css" => (
+            include_str!("../static/style.css"),
+            "text/css; charset=utf-8",
+        ),
+        _ => {
+            return ApiError::not_found(Some("name"), format!("no asset {name:?}")).into_response();
+        }
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,38 @@
+// Search-as-you-type for the device boxes, and automatic update when a setting changes.
+// The form works without this script: it is a plain GET form whose URL is the state.
+(function () {
+  "use strict";
+  const timers = new WeakMap();
+  function suggest(input) {
+    const q = input.value.trim();
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!list || q.length < 2 || q === "custom") return;
+    fetch("/api/v1/devices?limit=12&kind=" + encodeURIComponent(input.dataset.kind) + "&q=" + encodeURIComponent(q))
+      .then((r) => (r.ok ? r.json() : []))
+      .then((rows) => {
+        list.replaceChildren(...rows.map((row) => {
+          const o = document.createElement("option");
+          o.value = row.name;
+          o.label = row.id;
+          return o;
+        }));
+      })
+      .catch(() => {});
+  }
+  document.querySelectorAll("input.device").forEach((input) => {
+    input.addEventListener("input", () => {
+      clearTimeout(timers.get(input));
+      timers.set(input, setTimeout(() => suggest(input), 120));
+    });
+  });
+  const form = document.getElementById("check");
+  document.querySelectorAll(".auto").forEach((el) => {
+    el.addEventListener("change", () => form.requestSubmit());
+  });
+  // Empty fields are left out of the URL, so shared links stay short.
+  form.addEventListener("formdata", (e) => {
+    for (const [k, v] of [...e.formData.entries()]) {
+      if (v === "") e.formData.delete(k);
+    }
+  });
+})();
