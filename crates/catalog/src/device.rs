@@ -475,13 +475,21 @@ fn check_id(ctx: &Ctx, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Longest brand, model or output name accepted.
+const MAX_NAME_CHARS: usize = 200;
+
 fn check_name(ctx: &Ctx, key: &str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(ctx.field_error(
-            key,
-            format!("{value:?}"),
-            "allowed: a non-empty name".into(),
-        ));
+    let n = value.chars().count();
+    if value.trim().is_empty() || n > MAX_NAME_CHARS || value.chars().any(char::is_control) {
+        let shown = if n > 40 {
+            format!(
+                "\"{}…\" ({n} characters)",
+                value.chars().take(40).collect::<String>()
+            )
+        } else {
+            format!("{value:?}")
+        };
+        return Err(ctx.field_error(key, shown, format!("allowed: a non-empty name of at most {MAX_NAME_CHARS} characters, without control characters")));
     }
     Ok(())
 }
