@@ -31,8 +31,9 @@
   });
   // Empty fields are left out of the URL, so shared links stay short.
   form.addEventListener("formdata", (e) => {
-    for (const [k, v] of [...e.formData.entries()]) {
-      if (v === "") e.formData.delete(k);
-    }
+    // FormData.delete drops every entry of a name, so rebuild from the non-empty ones.
+    const kept = [...e.formData.entries()].filter(([, v]) => v !== "");
+    for (const k of new Set([...e.formData.keys()])) e.formData.delete(k);
+    for (const [k, v] of kept) e.formData.append(k, v);
   });
 })();
