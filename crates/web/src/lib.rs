@@ -35,6 +35,40 @@ pub struct AppState {
 
 struct Inner {
     catalog: Catalog,
+    /// Catalog devices parsed so far: the embedded catalog never changes, so each file is
+    /// parsed and validated once per process.
+    parsed: std::sync::RwLock<std::collections::HashMap<&'static str, ampmatch_catalog::Device>>,
+    /// Answers to recent check requests, by exact request body: a check is a pure function
+    /// of its body and the (immutable) catalog, and popular pairings repeat.
+    answers: std::sync::Mutex<AnswerCache>,
+}
+
+/// At most this many remembered answers (≈ 60 kB each).
+const ANSWER_CACHE_ENTRIES: usize = 512;
+
+#[derive(Default)]
+struct AnswerCache {
+    map: std::collections::HashMap<axum::body::Bytes, axum::body::Bytes>,
+    order: std::collections::VecDeque<axum::body::Bytes>,
+}
+
+impl AnswerCache {
+    fn get(&self, key: &[u8]) -> Option<axum::body::Bytes> {
+        self.map.get(key).cloned()
+    }
+
+    fn put(&mut self, key: axum::body::Bytes, value: axum::body::Bytes) {
+        if self.map.contains_key(&key) {
+            return;
+        }
+        if self.order.len() >= ANSWER_CACHE_ENTRIES
+            && let Some(old) = self.order.pop_front()
+        {
+            self.map.remove(&old);
+        }
+        self.order.push_back(key.clone());
+        self.map.insert(key, value);
+    }
 }
 
 impl AppState {
@@ -43,12 +77,53 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 catalog: Catalog::builtin(),
+                parsed: Default::default(),
+                answers: Default::default(),
             }),
         }
     }
 
     fn catalog(&self) -> &Catalog {
         &self.inner.catalog
+    }
+
+    fn cached_answer(&self, body: &[u8]) -> Option<axum::body::Bytes> {
+        self.inner
+            .answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(body)
+    }
+
+    fn remember_answer(&self, body: axum::body::Bytes, answer: axum::body::Bytes) {
+        self.inner
+            .answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .put(body, answer);
+    }
+
+    /// A catalog device, parsed once and then served from memory.
+    fn load(
+        &self,
+        entry: &'static ampmatch_catalog::Entry,
+    ) -> ampmatch_catalog::Result<ampmatch_catalog::Device> {
+        if let Some(d) = self
+            .inner
+            .parsed
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(entry.id)
+        {
+            return Ok(d.clone());
+        }
+        let d = self.inner.catalog.load(entry)?;
+        self.inner
+            .parsed
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(entry.id, d.clone());
+        Ok(d)
     }
 }
 

@@ -278,7 +278,6 @@ fn resolve(
                 .resolve_entry(name, side)
                 .map_err(|e| ApiError::from_catalog(field, e))?;
             state
-                .catalog()
                 .load(entry)
                 .map_err(|e| ApiError::from_catalog(field, e))?
         }

@@ -501,3 +501,30 @@ async fn a_thousand_bad_requests() {
     }
     eprintln!("{} bad requests, all 4xx with a JSON error", requests.len());
 }
+
+#[tokio::test]
+async fn repeated_checks_give_the_same_bytes() {
+    // The answer cache keys on the exact body: a repeat is byte-identical, a different
+    // target is a different answer.
+    let app = router(AppState::new());
+    let ask = |body: &'static str| {
+        let app = app.clone();
+        async move {
+            let resp = app
+                .oneshot(
+                    Request::post("/api/v1/check")
+                        .body(Body::from(body))
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            resp.into_body().collect().await.unwrap().to_bytes()
+        }
+    };
+    let a = ask(r#"{"amp": "O2", "load": "HD600"}"#).await;
+    let b = ask(r#"{"amp": "O2", "load": "HD600"}"#).await;
+    let c = ask(r#"{"amp": "O2", "load": "HD600", "target_spl_db": 100}"#).await;
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert_eq!(json_of(&c)["target_spl_db"], 100.0);
+}

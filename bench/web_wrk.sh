@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Throughput and latency of POST /api/v1/check against a hello-world route of the same
+# server, with wrk (30 s, 64 connections, 2 threads), on loopback only.
+# Usage: bench/web_wrk.sh [SECONDS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-30}
+CONNS=${2:-64}
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
+cargo build --release -q -p ampmatch-cli
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+target/release/ampmatch serve --addr "127.0.0.1:$PORT" > /dev/null &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; rm -f "$LUA" "$LUA_COLD"' EXIT
+LUA=$(mktemp --suffix=.lua)
+cat > "$LUA" <<'LUA'
+wrk.method = "POST"
+wrk.body   = '{"amp": "nwavguy-objective2-o2", "load": "sennheiser-hd600"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+# Every request different (the target moves by 0.001 dB), so no answer comes from the
+# server's answer cache: the cost of computing a check.
+LUA_COLD=$(mktemp --suffix=.lua)
+cat > "$LUA_COLD" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  local body = string.format('{"amp": "nwavguy-objective2-o2", "load": "sennheiser-hd600", "target_spl_db": %.3f}', 80 + (n %% 50000) / 1000)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+end
+LUA
+sed -i 's/%%/%/' "$LUA_COLD"
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/v1/hello" > /dev/null && break; sleep 0.1; done
+
+run() { wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$@"; }
+HELLO=$(run "http://127.0.0.1:$PORT/api/v1/hello")
+CHECK=$(run -s "$LUA" "http://127.0.0.1:$PORT/api/v1/check")
+COLD=$(run -s "$LUA_COLD" "http://127.0.0.1:$PORT/api/v1/check")
+rps() { awk '/Requests\/sec/ {print $2}'; }
+p99() { awk '/ 99%/ {print $2}'; }
+errors() { awk '/Non-2xx|Socket errors/ {print}'; }
+H=$(echo "$HELLO" | rps); C=$(echo "$CHECK" | rps)
+echo "hello-world:          $H req/s, p99 $(echo "$HELLO" | p99)"
+echo "POST /api/v1/check:   $C req/s, p99 $(echo "$CHECK" | p99)   (the same body each time: answer cache)"
+echo "  every body new:     $(echo "$COLD" | rps) req/s, p99 $(echo "$COLD" | p99)   (computed each time)"
+echo "check / hello:        $(python3 -c "print(f'{$C / $H:.1%}')")   (goal ≥ 50 %, p99 ≤ 10 ms, no errors)"
+echo "errors:               $( (echo "$HELLO"; echo "$CHECK"; echo "$COLD") | errors | tr '\n' ' ')"
