@@ -341,6 +341,11 @@ fn numbers(r: &Report) -> Vec<(String, String)> {
         Some(p) => format!("{} mW", fmt_sig(p * 1000.0)),
         None => "unknown".into(),
     };
+    let current = |a: Option<f64>| match a {
+        Some(a) if a >= 1.0 => format!("{} A", fmt_sig(a)),
+        Some(a) => format!("{} mA", fmt_sig(a * 1000.0)),
+        None => "unknown".into(),
+    };
     let mut rows = vec![
         (
             "Target".to_string(),
@@ -359,7 +364,7 @@ fn numbers(r: &Report) -> Vec<(String, String)> {
             format!(
                 "{} · {} · {}",
                 figure(r.required.voltage_vrms, "V"),
-                figure(r.required.current_a.map(|a| a * 1000.0), "mA"),
+                current(r.required.current_a),
                 power(r.required.power_w)
             ),
         ),
@@ -368,7 +373,7 @@ fn numbers(r: &Report) -> Vec<(String, String)> {
             format!(
                 "{} · {} · {}",
                 figure(r.max.voltage_vrms, "V"),
-                figure(r.max.current_a.map(|a| a * 1000.0), "mA"),
+                current(r.max.current_a),
                 power(r.max.power_w)
             ),
         ),
