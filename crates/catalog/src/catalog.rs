@@ -31,6 +31,22 @@ impl Entry {
         format!("{} {}", self.brand, self.model)
     }
 
+    /// Length in bytes of "Brand Model", without building it.
+    pub fn name_len(&self) -> usize {
+        self.brand.len() + 1 + self.model.len()
+    }
+
+    /// Whether `q` is "Brand Model" ignoring ASCII case, without building the name.
+    pub fn name_eq_ignore_case(&self, q: &str) -> bool {
+        let b = self.brand.len();
+        q.len() == self.name_len()
+            && q.get(..b)
+                .is_some_and(|x| x.eq_ignore_ascii_case(self.brand))
+            && q.as_bytes()[b] == b' '
+            && q.get(b + 1..)
+                .is_some_and(|x| x.eq_ignore_ascii_case(self.model))
+    }
+
     /// Which side of a pairing it sits on.
     pub fn side(&self) -> Option<DeviceKind> {
         DeviceKind::of_type(self.kind)
@@ -96,12 +112,16 @@ impl Catalog {
         let mut matcher = Matcher::new(Config::DEFAULT);
         let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
         let mut buf = Vec::new();
+        let mut name = String::new();
         let mut hits: Vec<Match> = self
             .entries
             .iter()
             .filter(|e| side.is_none_or(|s| e.side() == Some(s)))
             .filter_map(|e| {
-                let name = e.name();
+                name.clear();
+                name.push_str(e.brand);
+                name.push(' ');
+                name.push_str(e.model);
                 let by_name = pattern.score(Utf32Str::new(&name, &mut buf), &mut matcher);
                 let by_id = pattern.score(Utf32Str::new(e.id, &mut buf), &mut matcher);
                 by_name.max(by_id).map(|score| Match { entry: e, score })
@@ -111,7 +131,7 @@ impl Catalog {
         hits.sort_by(|a, b| {
             b.score
                 .cmp(&a.score)
-                .then(a.entry.name().len().cmp(&b.entry.name().len()))
+                .then(a.entry.name_len().cmp(&b.entry.name_len()))
                 .then(a.entry.id.cmp(b.entry.id))
         });
         hits
@@ -127,13 +147,12 @@ impl Catalog {
             .entries
             .iter()
             .filter(of_side)
-            .find(|e| e.id.eq_ignore_ascii_case(q) || e.name().eq_ignore_ascii_case(q))
+            .find(|e| e.id.eq_ignore_ascii_case(q) || e.name_eq_ignore_case(q))
         {
             return Ok(e);
         }
         if let Some(e) = self.entries.iter().find(|e| {
-            e.side() != Some(side)
-                && (e.id.eq_ignore_ascii_case(q) || e.name().eq_ignore_ascii_case(q))
+            e.side() != Some(side) && (e.id.eq_ignore_ascii_case(q) || e.name_eq_ignore_case(q))
         }) {
             return Err(Error::WrongSide {
                 name: e.name(),
