@@ -165,13 +165,8 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                     .amplifier
                     .outputs
                     .iter()
-                    .map(|o| {
-                        let resolved = a
-                            .amplifier
-                            .select_output(Some(&o.name), false)
-                            .unwrap_or_else(|_| o.clone());
-                        json!({"output": o, "fit": resolved.fit()})
-                    })
+                    .zip(a.amplifier.resolved_outputs())
+                    .map(|(o, resolved)| json!({"output": o, "fit": resolved.fit()}))
                     .collect();
                 println!(
                     "{}",

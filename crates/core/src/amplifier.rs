@@ -323,6 +323,18 @@ impl Amplifier {
         }
     }
 
+    /// Every output as the analysis sees it: bridged ones derived from their base (an
+    /// output whose base is missing is returned as written).
+    pub fn resolved_outputs(&self) -> Vec<AmpOutput> {
+        self.outputs
+            .iter()
+            .map(|o| {
+                self.select_output(Some(&o.name), false)
+                    .unwrap_or_else(|_| o.clone())
+            })
+            .collect()
+    }
+
     /// The output to analyse: the named one, or the one that suits a headphone
     /// (single-ended before balanced), or the speaker terminals for a loudspeaker.
     /// Bridged outputs come back already derived from their base output.

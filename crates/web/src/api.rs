@@ -35,17 +35,13 @@ fn key_figures(device: &Device) -> Value {
         Device::Amplifier(a) => {
             let outputs: Vec<Value> = a
                 .amplifier
-                .outputs
-                .iter()
-                .map(|o| {
-                    let resolved = a
-                        .amplifier
-                        .select_output(Some(&o.name), false)
-                        .unwrap_or_else(|_| o.clone());
+                .resolved_outputs()
+                .into_iter()
+                .map(|resolved| {
                     let fit = resolved.fit();
                     json!({
-                        "name": o.name,
-                        "kind": o.kind,
+                        "name": resolved.name,
+                        "kind": resolved.kind,
                         "open_circuit_voltage_vrms": fit.open_circuit_voltage_vrms,
                         "current_limit_a": fit.current_limit_a,
                         "output_impedance_ohm": resolved.output_impedance_ohm(),
