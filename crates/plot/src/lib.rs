@@ -202,6 +202,8 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
 pub enum ChartKind {
     /// Load impedance magnitude over frequency.
     Impedance,
+    /// Load impedance phase over frequency (where the curve has phase).
+    Phase,
     /// Response deviation caused by the source impedance.
     Deviation,
     /// Maximum SPL over frequency, with the target.
@@ -215,6 +217,7 @@ impl ChartKind {
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "impedance" => Some(ChartKind::Impedance),
+            "phase" => Some(ChartKind::Phase),
             "deviation" => Some(ChartKind::Deviation),
             "max-spl" => Some(ChartKind::MaxSpl),
             "power" => Some(ChartKind::Power),
@@ -245,6 +248,11 @@ pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) 
                     .iter()
                     .map(|p| (p.frequency_hz, p.impedance_ohm))
                     .collect(),
+                ChartKind::Phase => r
+                    .curve
+                    .iter()
+                    .filter_map(|p| p.phase_deg.map(|d| (p.frequency_hz, d)))
+                    .collect(),
                 ChartKind::Deviation => r
                     .curve
                     .iter()
@@ -266,6 +274,7 @@ pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) 
         .collect();
     let (title, x_desc, y_desc, x_range) = match kind {
         ChartKind::Impedance => ("Load impedance", "Hz", "|Z| Ω", (20.0, 20_000.0)),
+        ChartKind::Phase => ("Load impedance phase", "Hz", "phase °", (20.0, 20_000.0)),
         ChartKind::Deviation => (
             "Response deviation from the source impedance",
             "Hz",
@@ -355,6 +364,7 @@ pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) 
         } else {
             let min_span = match kind {
                 ChartKind::Deviation => 1.0,
+                ChartKind::Phase => 20.0,
                 ChartKind::MaxSpl => 6.0,
                 _ => 0.2 * hi.abs().max(1.0),
             };

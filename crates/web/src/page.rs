@@ -550,6 +550,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
             let query = raw.clone().unwrap_or_default();
             for (kind, name) in [
                 (ChartKind::Impedance, "impedance"),
+                (ChartKind::Phase, "phase"),
                 (ChartKind::Deviation, "deviation"),
                 (ChartKind::MaxSpl, "max-spl"),
                 (ChartKind::Power, "power"),
