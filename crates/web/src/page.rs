@@ -296,6 +296,8 @@ struct IndexPage {
     amp_inputs: Vec<String>,
     load_inputs: Vec<String>,
     output: String,
+    /// The first amplifier's outputs, for the output picker (empty until one is resolved).
+    outputs: Vec<String>,
     target: String,
     distance: String,
     speakers: String,
@@ -502,8 +504,20 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         compare: vec![],
         charts: vec![],
         share: format!("/?{}", raw.clone().unwrap_or_default()),
+        outputs: vec![],
     };
     let result = PageQuery::parse(&pairs).and_then(|q| {
+        // The first amplifier's outputs fill the output picker as soon as it resolves.
+        if let Some(first) = q.amps.first()
+            && let Ok(amp) = resolve_amp(&state, first, "amp")
+        {
+            page.outputs = amp
+                .amplifier
+                .outputs
+                .iter()
+                .map(|o| o.name.clone())
+                .collect();
+        }
         if q.amps.is_empty() || q.loads.is_empty() {
             Ok(None)
         } else {

@@ -528,3 +528,18 @@ async fn repeated_checks_give_the_same_bytes() {
     assert_ne!(a, c);
     assert_eq!(json_of(&c)["target_spl_db"], 100.0);
 }
+
+#[tokio::test]
+async fn page_offers_the_amplifier_outputs() {
+    // The Echo Link Amp has two outputs (speaker and single-ended): the picker lists them,
+    // and the chosen one is kept in the URL state.
+    let (s, _, b) = get("/?amp=Amazon+Echo+Link+Amp&load=HD600&output=speaker").await;
+    assert_eq!(s, StatusCode::OK);
+    let html = String::from_utf8(b).unwrap();
+    assert!(
+        html.contains(r#"<option value="single-ended""#)
+            && html.contains(r#"<option value="speaker" selected>"#),
+        "no output picker"
+    );
+    assert!(html.contains("[speaker output]"));
+}
