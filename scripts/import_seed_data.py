@@ -170,6 +170,10 @@ def import_amplifiers(taken):
                 if cl and r is recs[0][0]:
                     lines.append(f"max_current_ma = {round(cl[0], 3)}")
                     lines.append(f"max_current_note = {q(cl[1])}")
+                # "50 W into 4 ohm at 10% THD+N": the power figures' distortion level.
+                text = (r["conditions"] + " " + r["source"]).lower()
+                if re.search(r"\bat 10 ?% thd", text):
+                    lines.append("thd_pct = 10")
                 if r["loads_ohm_mw"]:
                     pts = []
                     for pair in r["loads_ohm_mw"].split():

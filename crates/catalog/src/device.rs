@@ -170,6 +170,7 @@ macro_rules! with_figures {
             gain_db: Option<f64>,
             noise_uv: Option<f64>,
             noise_weighting: Option<Weighting>,
+            thd_pct: Option<f64>,
             #[serde(default)]
             power: Vec<PowerPoint>,
         }
@@ -187,6 +188,7 @@ macro_rules! with_figures {
                     gain_db: self.gain_db,
                     noise_uv: self.noise_uv,
                     noise_weighting: self.noise_weighting,
+                    thd_pct: self.thd_pct,
                     power: &self.power,
                 }
             }
@@ -205,6 +207,8 @@ struct Figures<'a> {
     gain_db: Option<f64>,
     noise_uv: Option<f64>,
     noise_weighting: Option<Weighting>,
+    /// Distortion at which the power figures were taken, %.
+    thd_pct: Option<f64>,
     power: &'a [PowerPoint],
 }
 
@@ -1083,8 +1087,13 @@ fn build_amp(ctx: &Ctx, f: AmpFile) -> Result<AmpDevice> {
             sets.push((format!("{opath}.sources[{si}]"), fig, conf, src));
         }
         let (mut zo, mut gain, mut noise) = (vec![], vec![], vec![]);
+        let mut thd_notes: Vec<String> = vec![];
         for (path, fig, conf, src) in &sets {
             let p = |k: &str| format!("{path}.{k}");
+            let thd = fig
+                .thd_pct
+                .map(|t| ctx.range(&p("thd_pct"), t, 0.0, true, 100.0, "%"))
+                .transpose()?;
             if let Some(v) = fig.output_impedance_ohm {
                 zo.push(Claim {
                     value: ctx.range(&p("output_impedance_ohm"), v, 0.0, false, 10_000.0, "Ω")?,
@@ -1165,15 +1174,35 @@ fn build_amp(ctx: &Ctx, f: AmpFile) -> Result<AmpDevice> {
                         });
                     }
                 };
+                // Power rated at 10 % THD is about 25 % above the 1 % clipping onset the
+                // fit models (physics.md, "Amp power ratings").
+                let (v, source) = match thd {
+                    Some(t) if t >= 10.0 => (
+                        v / 1.25f64.sqrt(),
+                        format!(
+                            "{src_full} (rated at {t} % THD: power ÷ 1.25 for the 1 % clipping onset)"
+                        ),
+                    ),
+                    _ => (v, src_full.clone()),
+                };
                 out.ratings.push(RatingPoint {
                     load_ohm: Some(z),
                     voltage_vrms: v,
                     confidence: *conf,
-                    source: src_full.clone(),
+                    source,
                 });
             }
+            if let Some(t) = thd
+                && t >= 10.0
+                && !fig.power.is_empty()
+            {
+                thd_notes.push(format!(
+                    "assumption: the {} output's power figures were taken at {t} % THD; each is divided by 1.25 (10 % THD ≈ +25 % power) to describe the onset of clipping",
+                    o.name
+                ));
+            }
         }
-        let mut notes = Vec::new();
+        let mut notes = thd_notes;
         out.output_impedance = pick(
             &zo,
             "output impedance",

@@ -325,6 +325,11 @@ fn bad_cases() -> Vec<(&'static str, String, Vec<&'static str>)> {
             vec!["outputs[0].gain_db", "500", "-60 to 80 dB"],
         ),
         (
+            "negative thd",
+            amp("gain_db = 10", "gain_db = 10\nthd_pct = -1"),
+            vec!["outputs[0].thd_pct", "-1", "above 0"],
+        ),
+        (
             "zero noise",
             amp("noise_uv = 2", "noise_uv = 0"),
             vec!["outputs[0].noise_uv", "= 0", "above 0"],
@@ -471,6 +476,25 @@ fn bad_input_gets_a_clear_error() {
             assert!(err.contains(w), "{what}: error {err:?} lacks {w:?}");
         }
     }
+}
+
+#[test]
+fn ten_percent_thd_ratings_are_taken_down_to_clipping_onset() {
+    // 100 W into 8 Ω at 10 % THD ≈ 80 W at 1 %: V = √(80·8) = 25.30 V (not √800 = 28.28 V).
+    let text = AMP.replace(
+        "power = [{ load_ohm = 32, power_mw = 500 }, { load_ohm = 300, voltage_vrms = 6 }]",
+        "thd_pct = 10\npower = [{ load_ohm = 8, power_w = 100 }]",
+    );
+    let Device::Amplifier(a) = parse(&text).unwrap() else {
+        panic!()
+    };
+    let o = &a.amplifier.outputs[0];
+    assert!((o.ratings[0].voltage_vrms - 640f64.sqrt()).abs() < 1e-9);
+    assert!(
+        o.notes
+            .iter()
+            .any(|n| n.starts_with("assumption") && n.contains("10 % THD"))
+    );
 }
 
 #[test]
