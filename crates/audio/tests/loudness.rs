@@ -115,12 +115,12 @@ fn true_peak_between_samples() {
     let r = true_peak_of(&tone(12_000.0, 0.5, PI / 4.0, 2.0));
     within(r.sample_peak_dbfs, -9.03, 0.01, "sample peak");
     let tp = r.true_peak_dbtp.unwrap();
-    assert!(tp <= -6.02 + 0.2 && tp >= -6.02 - 0.4, "true peak {tp}");
+    assert!((-6.02 - 0.4..=-6.02 + 0.2).contains(&tp), "true peak {tp}");
     // fs/6 (8 kHz) at 0°: samples at 0, ±0.866·A: −7.27 dBFS sample peak, −6.02 dBTP.
     let r = true_peak_of(&tone(8_000.0, 0.5, 0.0, 2.0));
     within(r.sample_peak_dbfs, -6.02 - 1.249, 0.01, "sample peak fs/6");
     let tp = r.true_peak_dbtp.unwrap();
-    assert!(tp <= -6.02 + 0.2 && tp >= -6.02 - 0.4, "true peak {tp}");
+    assert!((-6.02 - 0.4..=-6.02 + 0.2).contains(&tp), "true peak {tp}");
     // A 997 Hz sine at full scale: 0 dBTP.
     let r = true_peak_of(&tone(997.0, 1.0, 0.0, 2.0));
     let tp = r.true_peak_dbtp.unwrap();

@@ -141,9 +141,11 @@ pub fn parse_check(body: &Value) -> Result<CheckRequest, ApiError> {
             ));
         }
     };
-    let mut setup = PairSetup::default();
-    setup.target = number(obj, "target_spl_db", "target_spl_db", 0.0, 160.0, "dB SPL")?
-        .map(|spl_db| Target::Peak { spl_db });
+    let mut setup = PairSetup {
+        target: number(obj, "target_spl_db", "target_spl_db", 0.0, 160.0, "dB SPL")?
+            .map(|spl_db| Target::Peak { spl_db }),
+        ..PairSetup::default()
+    };
     if let Some(h) = number(
         obj,
         "hiss_threshold_db",
