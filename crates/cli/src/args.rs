@@ -24,6 +24,8 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
     },
+    /// Rank the catalog: amplifiers for a load (--load), or loads for an amplifier (--amp).
+    Rank(RankArgs),
     /// Verdicts of every amplifier × load pair, as a table.
     Matrix(MatrixArgs),
     /// Search and show the built-in catalog.
@@ -68,6 +70,28 @@ pub struct TrackArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Print one JSON object: {"files": [...], "album": {...}}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ampmatch rank`.
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    /// Rank the catalog's loads for this amplifier.
+    #[arg(long, conflicts_with = "load", required_unless_present = "load")]
+    pub amp: Option<String>,
+    /// Rank the catalog's amplifiers for this load.
+    #[arg(long)]
+    pub load: Option<String>,
+    /// Only loads of this type (with --amp).
+    #[arg(long, value_parser = ["headphone", "speaker", "driver"])]
+    pub kind: Option<String>,
+    /// How many to show.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[command(flatten)]
+    pub setup: SetupArgs,
+    /// Print JSON.
     #[arg(long)]
     pub json: bool,
 }

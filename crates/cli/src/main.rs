@@ -6,6 +6,7 @@ mod catalog_cmd;
 mod check;
 mod human;
 mod matrix;
+mod rank;
 mod serve;
 mod track;
 mod write;
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Check(a) => check::run(&a),
         args::Command::Matrix(a) => matrix::run(&a),
+        args::Command::Rank(a) => rank::run(&a),
         args::Command::Track(a) => track::run(&a),
         args::Command::Serve { addr } => serve::run(addr),
         args::Command::Catalog { command } => catalog_cmd::run(&command),

@@ -905,3 +905,58 @@ fn track_command_reports_files_and_album() {
     let out = ampmatch(&["track", dir.path().join("sub").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn rank_orders_the_catalog_by_fit() {
+    let v = json(&[
+        "rank",
+        "--load",
+        "Sennheiser HD600",
+        "--limit",
+        "200",
+        "--json",
+    ]);
+    let rows = v.as_array().unwrap();
+    assert!(rows.len() > 100, "{}", rows.len());
+    let class = |r: &Value| {
+        ["good", "marginal", "insufficient", "unknown", "unsafe"]
+            .iter()
+            .position(|c| r["verdict"] == *c)
+            .unwrap()
+    };
+    assert_eq!(rows[0]["verdict"], "good");
+    for w in rows.windows(2) {
+        assert!(
+            class(&w[0]) <= class(&w[1]),
+            "{} before {}",
+            w[0]["verdict"],
+            w[1]["verdict"]
+        );
+    }
+    // Every row is the same analysis `check` gives for that pair.
+    let first = &rows[0];
+    let c = json(&[
+        "check",
+        "--amp",
+        first["id"].as_str().unwrap(),
+        "--load",
+        "sennheiser-hd600",
+        "--json",
+    ]);
+    assert_eq!(c["verdict"], first["verdict"]);
+    assert_eq!(c["headroom_db"], first["headroom_db"]);
+    // Loads for an amplifier, speakers only.
+    let v = json(&[
+        "rank",
+        "--amp",
+        "Bryston 4B",
+        "--kind",
+        "speaker",
+        "--limit",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(v.as_array().unwrap().len(), 5);
+    let out = ampmatch(&["rank"]);
+    assert_eq!(out.status.code(), Some(2));
+}
