@@ -6,7 +6,11 @@ use clap::{Args, Parser, Subcommand};
 
 /// Can this amplifier drive that headphone, and how well? The physics, shown.
 #[derive(Debug, Parser)]
-#[command(name = "ampmatch", version, about)]
+#[command(
+    name = "ampmatch",
+    version,
+    about = "Can this amplifier drive that headphone, IEM or speaker, and how well? The physics, shown."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
