@@ -59,11 +59,9 @@ impl DriverResonance {
         self.re_ohm / (2.0 * PI * self.fs_hz * self.qes)
     }
 
-    /// Z at `frequency_hz`.
+    /// Z at `frequency_hz`, in free air.
     pub fn at(&self, frequency_hz: f64) -> Complex64 {
-        let s = Complex64::new(0.0, 2.0 * PI * frequency_hz);
-        let y_mot = 1.0 / self.res_ohm() + s * self.cmes_f() + 1.0 / (s * self.lces_h());
-        self.re_ohm + s * self.le_h + 1.0 / y_mot
+        self.in_box(&Enclosure::FreeAir, frequency_hz)
     }
 }
 
