@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use ampmatch_catalog::{Catalog, Device, DeviceKind, read_device_file, wdr, zma};
-use ampmatch_core::units::fmt_sig;
+use ampmatch_core::units::{fmt_opt, fmt_sig};
 use anyhow::{Context as _, Result, bail};
 use serde_json::json;
 
@@ -198,19 +198,11 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                     } else {
                         ""
                     },
-                    fit.open_circuit_voltage_vrms
-                        .map_or("unknown".into(), |v| format!("{} V", fmt_sig(v))),
-                    fit.current_limit_a
-                        .map_or("unknown".into(), |i| format!("{} mA", fmt_sig(i * 1000.0))),
-                    resolved
-                        .output_impedance_ohm()
-                        .map_or("unknown".into(), |z| format!("{} Ω", fmt_sig(z))),
-                    resolved
-                        .gain_db
-                        .map_or("unknown".into(), |g| format!("{} dB", fmt_sig(g))),
-                    resolved
-                        .noise
-                        .map_or("unknown".into(), |n| format!("{} µV", fmt_sig(n.noise_uv)))
+                    fmt_opt(fit.open_circuit_voltage_vrms, "V"),
+                    fmt_opt(fit.current_limit_a.map(|i| i * 1000.0), "mA"),
+                    fmt_opt(resolved.output_impedance_ohm(), "Ω"),
+                    fmt_opt(resolved.gain_db, "dB"),
+                    fmt_opt(resolved.noise.map(|n| n.noise_uv), "µV")
                 );
                 for p in &fit.points {
                     println!(
@@ -244,8 +236,7 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
             println!("  kind               {:?}", ld.kind);
             println!(
                 "  impedance          {}",
-                ld.nominal_impedance_ohm
-                    .map_or("unknown".into(), |z| format!("{} Ω", fmt_sig(z)))
+                fmt_opt(ld.nominal_impedance_ohm, "Ω")
             );
             println!(
                 "  sensitivity        {}",
@@ -268,20 +259,16 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                     fmt_sig(d.qms),
                     fmt_sig(d.qes),
                     d.qts(),
-                    ts.vas_l
-                        .map_or("unknown".into(), |v| format!("{} L", fmt_sig(v))),
-                    ts.xmax_mm
-                        .map_or("unknown".into(), |v| format!("{} mm", fmt_sig(v)))
+                    fmt_opt(ts.vas_l, "L"),
+                    fmt_opt(ts.xmax_mm, "mm")
                 );
             }
             if let Some(p) = ld.power_handling {
-                let w =
-                    |x: Option<f64>| x.map_or("unknown".into(), |v| format!("{} W", fmt_sig(v)));
                 println!(
                     "  power handling     continuous {}, program {}, peak {}",
-                    w(p.continuous_w),
-                    w(p.program_w),
-                    w(p.peak_w)
+                    fmt_opt(p.continuous_w, "W"),
+                    fmt_opt(p.program_w, "W"),
+                    fmt_opt(p.peak_w, "W")
                 );
             }
             if let Some(m) = ld.min_impedance_ohm {

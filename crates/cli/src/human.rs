@@ -4,29 +4,7 @@ use std::fmt::Write as _;
 
 use ampmatch_core::analysis::{Limit, Report, Severity, Target, Verdict};
 use ampmatch_core::sensitivity::SensitivityUnit;
-use ampmatch_core::units::fmt_sig;
-
-fn opt(v: Option<f64>, unit: &str) -> String {
-    v.map_or("unknown".into(), |x| format!("{} {unit}", fmt_sig(x)))
-}
-
-/// Power in mW below 1 W, in W above.
-fn power(p_w: Option<f64>) -> String {
-    match p_w {
-        Some(p) if p >= 1.0 => format!("{} W", fmt_sig(p)),
-        Some(p) => format!("{} mW", fmt_sig(p * 1000.0)),
-        None => "unknown".into(),
-    }
-}
-
-/// Current in mA below 1 A, in A above.
-fn current(i_a: Option<f64>) -> String {
-    match i_a {
-        Some(i) if i >= 1.0 => format!("{} A", fmt_sig(i)),
-        Some(i) => format!("{} mA", fmt_sig(i * 1000.0)),
-        None => "unknown".into(),
-    }
-}
+use ampmatch_core::units::{fmt_current as current, fmt_opt as opt, fmt_power as power, fmt_sig};
 
 fn verdict_line(v: Verdict) -> &'static str {
     match v {

@@ -73,6 +73,29 @@ pub fn fmt_sig(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
+/// "value unit" with [`fmt_sig`], or "unknown" when the figure is not known.
+pub fn fmt_opt(value: Option<f64>, unit: &str) -> String {
+    value.map_or("unknown".into(), |x| format!("{} {unit}", fmt_sig(x)))
+}
+
+/// A power in mW below 1 W and in W above, or "unknown".
+pub fn fmt_power(power_w: Option<f64>) -> String {
+    match power_w {
+        Some(p) if p >= 1.0 => format!("{} W", fmt_sig(p)),
+        Some(p) => format!("{} mW", fmt_sig(p * 1000.0)),
+        None => "unknown".into(),
+    }
+}
+
+/// A current in mA below 1 A and in A above, or "unknown".
+pub fn fmt_current(current_a: Option<f64>) -> String {
+    match current_a {
+        Some(i) if i >= 1.0 => format!("{} A", fmt_sig(i)),
+        Some(i) => format!("{} mA", fmt_sig(i * 1000.0)),
+        None => "unknown".into(),
+    }
+}
+
 /// 20·log10 of an amplitude ratio.
 pub fn db20(ratio: f64) -> f64 {
     20.0 * ratio.log10()

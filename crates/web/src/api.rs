@@ -1,7 +1,6 @@
 //! `/api/v1` handlers.
 
 use ampmatch_catalog::{Device, DeviceKind, Entry};
-use ampmatch_core::units::fmt_sig;
 use ampmatch_plot::{ChartKind, chart_svg};
 use axum::Json;
 use axum::body::Bytes;
@@ -258,9 +257,4 @@ pub async fn method_not_allowed() -> ApiError {
         message: "method not allowed for this route".into(),
         field: None,
     }
-}
-
-/// A figure for the page, e.g. "4.47 V".
-pub fn figure(v: Option<f64>, unit: &str) -> String {
-    v.map_or("unknown".into(), |x| format!("{} {unit}", fmt_sig(x)))
 }

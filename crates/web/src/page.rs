@@ -3,7 +3,7 @@
 
 use ampmatch_core::analysis::{Context, Report, Severity, Target, Verdict};
 use ampmatch_core::listening::{Listening, Preset};
-use ampmatch_core::units::fmt_sig;
+use ampmatch_core::units::{fmt_current, fmt_opt, fmt_power, fmt_sig};
 use ampmatch_plot::{ChartKind, chart_svg};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
-use crate::api::{figure, query_pairs};
+use crate::api::query_pairs;
 use crate::error::ApiError;
 use crate::request::{DeviceRef, resolve_amp, resolve_load};
 
@@ -338,16 +338,6 @@ fn verdict_line(v: Verdict) -> &'static str {
 }
 
 fn numbers(r: &Report) -> Vec<(String, String)> {
-    let power = |p: Option<f64>| match p {
-        Some(p) if p >= 1.0 => format!("{} W", fmt_sig(p)),
-        Some(p) => format!("{} mW", fmt_sig(p * 1000.0)),
-        None => "unknown".into(),
-    };
-    let current = |a: Option<f64>| match a {
-        Some(a) if a >= 1.0 => format!("{} A", fmt_sig(a)),
-        Some(a) => format!("{} mA", fmt_sig(a * 1000.0)),
-        None => "unknown".into(),
-    };
     let mut rows = vec![
         (
             "Target".to_string(),
@@ -365,21 +355,21 @@ fn numbers(r: &Report) -> Vec<(String, String)> {
             "Required".into(),
             format!(
                 "{} · {} · {}",
-                figure(r.required.voltage_vrms, "V"),
-                current(r.required.current_a),
-                power(r.required.power_w)
+                fmt_opt(r.required.voltage_vrms, "V"),
+                fmt_current(r.required.current_a),
+                fmt_power(r.required.power_w)
             ),
         ),
         (
             "Maximum".into(),
             format!(
                 "{} · {} · {}",
-                figure(r.max.voltage_vrms, "V"),
-                current(r.max.current_a),
-                power(r.max.power_w)
+                fmt_opt(r.max.voltage_vrms, "V"),
+                fmt_current(r.max.current_a),
+                fmt_power(r.max.power_w)
             ),
         ),
-        ("Maximum SPL".into(), figure(r.max.spl_db, "dB SPL")),
+        ("Maximum SPL".into(), fmt_opt(r.max.spl_db, "dB SPL")),
         (
             "Headroom".into(),
             r.headroom_db
@@ -405,13 +395,13 @@ fn numbers(r: &Report) -> Vec<(String, String)> {
             "Impedance".into(),
             format!(
                 "{} nominal, {} minimum",
-                figure(r.nominal_impedance_ohm, "Ω"),
-                figure(r.min_impedance_ohm, "Ω")
+                fmt_opt(r.nominal_impedance_ohm, "Ω"),
+                fmt_opt(r.min_impedance_ohm, "Ω")
             ),
         ),
         (
             "Output impedance".into(),
-            figure(r.output_impedance_ohm, "Ω"),
+            fmt_opt(r.output_impedance_ohm, "Ω"),
         ),
         (
             "Damping factor".into(),
@@ -422,8 +412,8 @@ fn numbers(r: &Report) -> Vec<(String, String)> {
             r.deviation_spread_db
                 .map_or("unknown".into(), |d| format!("{d:.2} dB")),
         ),
-        ("Hiss".into(), figure(r.noise_spl_db, "dB SPL")),
-        ("Dynamic range".into(), figure(r.dynamic_range_db, "dB")),
+        ("Hiss".into(), fmt_opt(r.noise_spl_db, "dB SPL")),
+        ("Dynamic range".into(), fmt_opt(r.dynamic_range_db, "dB")),
     ];
     if let Some(l) = r.listening {
         rows.push((
@@ -555,7 +545,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
                             r.verdict.to_string(),
                             r.headroom_db
                                 .map_or("unknown".into(), |h| format!("{h:+.1} dB")),
-                            figure(r.max.spl_db, "dB SPL"),
+                            fmt_opt(r.max.spl_db, "dB SPL"),
                         )
                     })
                     .collect();
