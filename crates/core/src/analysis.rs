@@ -600,8 +600,9 @@ pub fn analyze_in(
         ..Max::default()
     };
     let mut limited_by = None;
-    if let (Some(v), Some(z)) = (v_oc, z_nom) {
-        let (h, zin) = chain.at(1000.0, Complex64::new(z, 0.0));
+    // The chain into the nominal impedance as a resistor, at 1 kHz: (H, Z_in).
+    let nominal = z_nom.map(|z| chain.at(1000.0, Complex64::new(z, 0.0)));
+    if let (Some(v), Some(z), Some((h, zin))) = (v_oc, z_nom, nominal) {
         let drive = i_max.map_or(v, |i| v.min(i * zin.norm()));
         let vl = drive * h.norm();
         max.voltage_vrms = Some(vl);
@@ -816,7 +817,7 @@ pub fn analyze_in(
     let mut noise_spl = None;
     match (output.noise, s_v) {
         (Some(n), Some(sv)) => {
-            let h = z_nom.map_or(1.0, |z| chain.at(1000.0, Complex64::new(z, 0.0)).0.norm());
+            let h = nominal.map_or(1.0, |(h, _)| h.norm());
             let spl = sv + db20(n.noise_uv * 1e-6 * h) + offset;
             noise_spl = Some(spl);
             let weighting = match n.a_weighted {
@@ -844,9 +845,9 @@ pub fn analyze_in(
 
     // Volume knob.
     let mut volume = None;
-    match (gain_limited, required.voltage_vrms, z_nom) {
-        (Some(vg), Some(vr), Some(z)) => {
-            let full = vg * chain.at(1000.0, Complex64::new(z, 0.0)).0.norm();
+    match (gain_limited, required.voltage_vrms, nominal) {
+        (Some(vg), Some(vr), Some((h, _))) => {
+            let full = vg * h.norm();
             let att = db20(vr / full);
             volume = Some(Volume {
                 source_full_scale_vrms: settings.source_full_scale_vrms,
