@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 use ampmatch_core::analysis::Report;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// What can go wrong drawing.
@@ -38,11 +39,19 @@ fn padded(lo: f64, hi: f64, min_span: f64) -> (f64, f64) {
     (mid - 0.55 * span, mid + 0.55 * span)
 }
 
-/// The report's curves as one SVG: impedance magnitude (and phase when known) on top,
-/// the response deviation below, and the maximum SPL at the bottom when known.
+/// The report's curves as one SVG, one panel each: impedance, phase (when the curve has
+/// it), the response deviation, and the maximum SPL (when known) — the web page's charts.
 pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
     if report.curve.is_empty() {
         return Err(Error::NoCurve);
+    }
+    let mut kinds = vec![ChartKind::Impedance];
+    if report.curve.iter().all(|p| p.phase_deg.is_some()) {
+        kinds.push(ChartKind::Phase);
+    }
+    kinds.push(ChartKind::Deviation);
+    if report.curve.iter().all(|p| p.max_spl_db.is_some()) {
+        kinds.push(ChartKind::MaxSpl);
     }
     let mut svg = String::new();
     {
@@ -50,147 +59,8 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
         root.fill(&WHITE).map_err(draw_err)?;
         let title = format!("{} [{}] → {}", report.amp, report.output, report.load);
         let root = root.titled(&title, ("sans-serif", 18)).map_err(draw_err)?;
-        let has_spl = report.curve.iter().all(|p| p.max_spl_db.is_some());
-        let panels = root.split_evenly((if has_spl { 3 } else { 2 }, 1));
-        let f = |p: &ampmatch_core::analysis::CurvePoint| p.frequency_hz;
-        let x_range = (20f64..20_000f64).log_scale();
-
-        // Impedance.
-        let (zlo, zhi) = report
-            .curve
-            .iter()
-            .fold((f64::INFINITY, 0f64), |(a, b), p| {
-                (a.min(p.impedance_ohm), b.max(p.impedance_ohm))
-            });
-        let (zlo, zhi) = padded(zlo, zhi, 0.1 * zhi.max(1.0));
-        let zlo = zlo.max(0.0);
-        let mut chart = ChartBuilder::on(&panels[0])
-            .margin(8)
-            .x_label_area_size(30)
-            .y_label_area_size(60)
-            .right_y_label_area_size(50)
-            .caption("Load impedance", ("sans-serif", 14))
-            .build_cartesian_2d(x_range.clone(), zlo..zhi)
-            .map_err(draw_err)?
-            .set_secondary_coord(x_range.clone(), -90f64..90f64);
-        chart
-            .configure_mesh()
-            .x_desc("Hz")
-            .y_desc("|Z| Ω")
-            .x_label_formatter(&hz_label)
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .draw()
-            .map_err(draw_err)?;
-        chart
-            .draw_series(LineSeries::new(
-                report.curve.iter().map(|p| (f(p), p.impedance_ohm)),
-                BLUE.stroke_width(2),
-            ))
-            .map_err(draw_err)?
-            .label("|Z| Ω")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLUE));
-        if report.curve.iter().all(|p| p.phase_deg.is_some()) {
-            chart
-                .configure_secondary_axes()
-                .y_desc("phase °")
-                .draw()
-                .map_err(draw_err)?;
-            chart
-                .draw_secondary_series(LineSeries::new(
-                    report
-                        .curve
-                        .iter()
-                        .map(|p| (f(p), p.phase_deg.unwrap_or(0.0))),
-                    RED.mix(0.7),
-                ))
-                .map_err(draw_err)?
-                .label("phase °")
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RED));
-        }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .draw()
-            .map_err(draw_err)?;
-
-        // Deviation.
-        let devs: Vec<(f64, f64)> = report
-            .curve
-            .iter()
-            .filter_map(|p| p.deviation_db.map(|d| (f(p), d)))
-            .collect();
-        let (dlo, dhi) = devs
-            .iter()
-            .fold((0f64, 0f64), |(a, b), (_, d)| (a.min(*d), b.max(*d)));
-        let (dlo, dhi) = padded(dlo, dhi, 1.0);
-        let caption = match report.deviation_spread_db {
-            Some(s) => format!("Response deviation from output impedance (spread {s:.2} dB)"),
-            None => "Response deviation: output impedance unknown".to_string(),
-        };
-        let mut chart = ChartBuilder::on(&panels[1])
-            .margin(8)
-            .margin_right(58)
-            .x_label_area_size(30)
-            .y_label_area_size(60)
-            .caption(caption, ("sans-serif", 14))
-            .build_cartesian_2d(x_range.clone(), dlo..dhi)
-            .map_err(draw_err)?;
-        chart
-            .configure_mesh()
-            .x_desc("Hz")
-            .y_desc("dB re 1 kHz")
-            .x_label_formatter(&hz_label)
-            .y_label_formatter(&|v| format!("{v:.1}"))
-            .draw()
-            .map_err(draw_err)?;
-        chart
-            .draw_series(LineSeries::new(devs, GREEN.stroke_width(2)))
-            .map_err(draw_err)?;
-
-        // Maximum SPL.
-        if has_spl {
-            let spl: Vec<(f64, f64)> = report
-                .curve
-                .iter()
-                .filter_map(|p| p.max_spl_db.map(|d| (f(p), d)))
-                .collect();
-            let (slo, shi) = spl.iter().fold(
-                (report.target_spl_db, report.target_spl_db),
-                |(a, b), (_, d)| (a.min(*d), b.max(*d)),
-            );
-            let (slo, shi) = padded(slo, shi, 6.0);
-            let mut chart = ChartBuilder::on(&panels[2])
-                .margin(8)
-                .margin_right(58)
-                .x_label_area_size(30)
-                .y_label_area_size(60)
-                .caption(
-                    format!("Maximum SPL (target {} dB)", report.target_spl_db),
-                    ("sans-serif", 14),
-                )
-                .build_cartesian_2d(x_range, slo..shi)
-                .map_err(draw_err)?;
-            chart
-                .configure_mesh()
-                .x_desc("Hz")
-                .y_desc("dB SPL")
-                .x_label_formatter(&hz_label)
-                .y_label_formatter(&|v| format!("{v:.0}"))
-                .draw()
-                .map_err(draw_err)?;
-            chart
-                .draw_series(LineSeries::new(spl, MAGENTA.stroke_width(2)))
-                .map_err(draw_err)?;
-            chart
-                .draw_series(LineSeries::new(
-                    [
-                        (20.0, report.target_spl_db),
-                        (20_000.0, report.target_spl_db),
-                    ],
-                    BLACK.mix(0.6),
-                ))
-                .map_err(draw_err)?;
+        for (panel, kind) in root.split_evenly((kinds.len(), 1)).iter().zip(kinds) {
+            draw_chart(panel, kind, &[report])?;
         }
         root.present().map_err(draw_err)?;
     }
@@ -237,6 +107,22 @@ const PALETTE: [RGBColor; 6] = [
 
 /// One chart of `kind` with a line per report, labelled "amp → load".
 pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        draw_chart(&root, kind, reports)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// Draws one chart of `kind` on `root`, a line per report labelled "amp → load".
+fn draw_chart(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    kind: ChartKind,
+    reports: &[&Report],
+) -> Result<()> {
     type Series = (String, Vec<(f64, f64)>);
     let label = |r: &Report| format!("{} → {}", r.amp, r.load);
     let series: Vec<Series> = reports
@@ -299,20 +185,16 @@ pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) 
         .flat_map(|(_, p)| p.iter().map(|q| q.1))
         .filter(|v| v.is_finite())
         .collect();
-    let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
         if ys.is_empty() {
+            let (_, height) = root.dim_in_pixel();
             root.draw(&Text::new(
                 format!("{title}: not known for this pairing"),
                 (20, (height / 2) as i32),
                 ("sans-serif", 16),
             ))
             .map_err(draw_err)?;
-            root.present().map_err(draw_err)?;
-            drop(root);
-            return Ok(svg);
+            return Ok(());
         }
         let (mut lo, mut hi) = ys
             .iter()
@@ -325,7 +207,7 @@ pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) 
                 hi = hi.max(r.target_spl_db);
             }
         }
-        let mut chart = ChartBuilder::on(&root);
+        let mut chart = ChartBuilder::on(root);
         chart
             .margin(10)
             .x_label_area_size(34)
@@ -409,9 +291,8 @@ pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) 
                 .draw()
                 .map_err(draw_err)?;
         }
-        root.present().map_err(draw_err)?;
     }
-    Ok(svg)
+    Ok(())
 }
 
 fn power_label(w: f64) -> String {
