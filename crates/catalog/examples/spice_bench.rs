@@ -7,33 +7,18 @@
 use std::process::Command;
 use std::time::Instant;
 
-use ampmatch_catalog::{Catalog, Device};
+#[path = "../tests/spice_common/mod.rs"]
+mod spice_common;
 use ampmatch_core::chain::Chain;
 use ampmatch_core::impedance::{Enclosure, PreparedDriver, SourceImpedance};
 use ampmatch_core::spice::{Sweep, circuit, ngspice_deck};
 use num_complex::Complex64;
+use spice_common::{complete_drivers, read_wrdata};
 
 const REPEATS: u32 = 200;
 
 fn main() {
-    let catalog = Catalog::builtin();
-    let mut drivers = vec![];
-    for e in catalog
-        .entries()
-        .iter()
-        .filter(|e| e.kind == "driver" && !e.text.contains("suspect ="))
-    {
-        if let Ok(Device::Load(d)) = catalog.load(e)
-            && let Some(ts) = d.load.thiele_small
-            && ts.vas_l.is_some()
-            && ts.driver.le_h > 0.0
-        {
-            drivers.push(ts);
-            if drivers.len() == 20 {
-                break;
-            }
-        }
-    }
+    let drivers: Vec<_> = complete_drivers(20).into_iter().map(|(_, ts)| ts).collect();
     let chain = Chain {
         source: Some(SourceImpedance::Resistive { ohm: 0.05 }),
         cable_ohm: 0.1,
@@ -80,15 +65,11 @@ fn main() {
                 .find_map(|l| l.strip_prefix("Total analysis time (seconds) = "))
                 .and_then(|v| v.trim().parse().ok())
                 .expect("ngspice prints its analysis time");
-            let rows: Vec<(f64, Complex64)> = std::fs::read_to_string(&out)
-                .expect("ngspice output")
-                .lines()
-                .skip(1)
-                .map(|l| {
-                    let v: Vec<f64> = l.split_whitespace().map(|x| x.parse().unwrap()).collect();
-                    (v[0], Complex64::new(v[3], v[4]))
-                })
-                .collect();
+            let rows: Vec<(f64, Complex64)> =
+                read_wrdata(&std::fs::read_to_string(&out).expect("ngspice output"))
+                    .into_iter()
+                    .map(|(f, _, h)| (f, h))
+                    .collect();
             let freqs: Vec<f64> = rows.iter().map(|r| r.0).collect();
             // Ours: Z and H at the same points; the median of 51 timed runs.
             let mut times = vec![];

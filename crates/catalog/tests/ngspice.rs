@@ -10,9 +10,12 @@ use std::process::Command;
 use ampmatch_catalog::{Catalog, Device, DeviceKind};
 use ampmatch_core::amplifier::OutputFilter;
 use ampmatch_core::chain::Chain;
-use ampmatch_core::impedance::{DriverResonance, Enclosure, SourceImpedance, ThieleSmall};
+use ampmatch_core::impedance::{DriverResonance, Enclosure, SourceImpedance};
 use ampmatch_core::spice::{Sweep, circuit, ngspice_deck};
+
+mod spice_common;
 use num_complex::Complex64;
+use spice_common::{complete_drivers, read_wrdata};
 
 /// Runs the deck and returns rows of (f, Z, H).
 fn run_ngspice(deck: &str, dir: &Path, name: &str) -> Vec<(f64, Complex64, Complex64)> {
@@ -37,13 +40,7 @@ fn run_ngspice(deck: &str, dir: &Path, name: &str) -> Vec<(f64, Complex64, Compl
             String::from_utf8_lossy(&o.stdout)
         )
     });
-    text.lines()
-        .skip(1)
-        .map(|l| {
-            let v: Vec<f64> = l.split_whitespace().map(|x| x.parse().unwrap()).collect();
-            (v[0], Complex64::new(v[1], v[2]), Complex64::new(v[3], v[4]))
-        })
-        .collect()
+    read_wrdata(&text)
 }
 
 fn db(z: Complex64) -> f64 {
@@ -52,30 +49,6 @@ fn db(z: Complex64) -> f64 {
 
 fn phase_diff_deg(a: Complex64, b: Complex64) -> f64 {
     (a / b).arg().to_degrees()
-}
-
-/// Catalog drivers with complete electrical T/S, Le and Vas, not marked suspect.
-fn drivers(n: usize) -> Vec<(String, ThieleSmall)> {
-    let c = Catalog::builtin();
-    let mut out = vec![];
-    for e in c
-        .entries()
-        .iter()
-        .filter(|e| e.kind == "driver" && !e.text.contains("suspect ="))
-    {
-        if let Ok(Device::Load(d)) = c.load(e)
-            && let Some(ts) = d.load.thiele_small
-            && ts.vas_l.is_some()
-            && ts.driver.le_h > 0.0
-        {
-            out.push((e.id.to_string(), ts));
-            if out.len() == n {
-                break;
-            }
-        }
-    }
-    assert_eq!(out.len(), n, "not enough complete catalog drivers");
-    out
 }
 
 fn check_against_ngspice(
@@ -143,7 +116,7 @@ fn twenty_catalog_drivers_in_every_box_match_ngspice() {
         filter: None,
     };
     let mut worst = (0f64, 0f64);
-    for (i, (id, ts)) in drivers(20).iter().enumerate() {
+    for (i, (id, ts)) in complete_drivers(20).iter().enumerate() {
         let vas = ts.vas_l.unwrap();
         // Boxes sized from the driver itself so every driver gets a meaningful alignment:
         // sealed Vb = Vas (α = 1); vented Vb = Vas tuned to fs.
@@ -178,7 +151,7 @@ fn class_d_filter_and_cable_match_ngspice() {
     // TPA3116D2-style BTL filter: 10 µH and 680 nF, into a woofer in a vented box, and into
     // a driver in free air with no source resistance.
     let dir = tempfile::tempdir().unwrap();
-    let ds = drivers(2);
+    let ds = complete_drivers(2);
     for (k, (label, rout, cable)) in [("filter-a", 0.02, 0.2), ("filter-b", 0.0, 0.0)]
         .into_iter()
         .enumerate()
