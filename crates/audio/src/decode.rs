@@ -112,20 +112,21 @@ pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) ->
     let mut spec: Option<Spec> = None;
     let mut buf: Option<SampleBuffer<f32>> = None;
     let mut frames = 0u64;
-    let mut bad_packets = 0usize;
-    let mut first_error = String::new();
+    // Packets that failed to demux or decode: how many, and the first reason.
+    let mut bad_packets: (usize, Option<&'static str>) = (0, None);
+    let mut record = |m: &'static str| {
+        bad_packets.0 += 1;
+        bad_packets.1.get_or_insert(m);
+        bad_packets.0
+    };
     loop {
         let packet = match format.next_packet() {
             Ok(p) => p,
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
             Err(SymError::ResetRequired) => break,
             Err(SymError::DecodeError(m)) => {
-                bad_packets += 1;
-                if first_error.is_empty() {
-                    first_error = m.to_string();
-                }
                 // A damaged container rarely recovers; stop after a few.
-                if bad_packets > 8 {
+                if record(m) > 8 {
                     break;
                 }
                 continue;
@@ -143,10 +144,7 @@ pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) ->
         let decoded = match decoder.decode(&packet) {
             Ok(d) => d,
             Err(SymError::DecodeError(m)) => {
-                bad_packets += 1;
-                if first_error.is_empty() {
-                    first_error = m.to_string();
-                }
+                record(m);
                 continue;
             }
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
@@ -197,10 +195,10 @@ pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) ->
             frames += (end - start) as u64;
         }
     }
-    if bad_packets > 0 {
+    if let (n, Some(first)) = bad_packets {
         return Err(Error::Corrupt {
             path: label,
-            message: format!("{bad_packets} packet(s) could not be decoded (first: {first_error})"),
+            message: format!("{n} packet(s) could not be decoded (first: {first})"),
         });
     }
     let Some(s) = spec else {
