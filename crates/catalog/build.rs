@@ -53,13 +53,20 @@ fn main() {
                 else {
                     panic!("{rel}: needs type, brand and model");
                 };
+                let variant = match kind.as_str() {
+                    "amplifier" => "Amplifier",
+                    "headphone" => "Headphone",
+                    "speaker" => "Speaker",
+                    "driver" => "Driver",
+                    other => panic!("{rel}: unknown type {other:?}"),
+                };
                 let id = get("id").unwrap_or_else(|| slug::slug(&format!("{brand} {model}")));
                 if let Some(prev) = ids.insert(id.clone(), rel.clone()) {
                     panic!("duplicate catalog id {id}: {prev} and {rel}");
                 }
                 writeln!(
                     entries,
-                    "    Entry {{ id: {id:?}, brand: {brand:?}, model: {model:?}, kind: {kind:?}, path: {rel:?}, text: include_str!({:?}) }},",
+                    "    Entry {{ id: {id:?}, brand: {brand:?}, model: {model:?}, device_type: DeviceType::{variant}, path: {rel:?}, text: include_str!({:?}) }},",
                     f.display()
                 )
                 .unwrap();

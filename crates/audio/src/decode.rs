@@ -52,11 +52,20 @@ fn channel_map(ch: Channels) -> Option<Vec<Channel>> {
     )
 }
 
-/// Decodes `path`, handing each packet's samples to `sink`.
-pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) -> Result<Stream> {
-    let label = path.display().to_string();
+/// An opened file: the demuxer, its first audio track's id, the frames its header
+/// announces, the largest packet, and the decoder.
+struct Opened {
+    format: Box<dyn symphonia::core::formats::FormatReader>,
+    track_id: u32,
+    expected_frames: Option<u64>,
+    max_packet: u64,
+    decoder: Box<dyn symphonia::core::codecs::Decoder>,
+}
+
+/// Probes `path` and makes a decoder for its first audio track.
+fn open(path: &Path, label: &str) -> Result<Opened> {
     let file = File::open(path).map_err(|e| Error::Read {
-        path: label.clone(),
+        path: label.to_string(),
         message: e.to_string(),
     })?;
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
@@ -78,32 +87,48 @@ pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) ->
         )
         .map_err(|e| match e {
             SymError::IoError(io) => Error::Read {
-                path: label.clone(),
+                path: label.to_string(),
                 message: io.to_string(),
             },
             other => Error::Unsupported {
-                path: label.clone(),
+                path: label.to_string(),
                 message: format!("not a recognised audio file ({other})"),
             },
         })?;
-    let mut format = probed.format;
+    let format = probed.format;
     let track = format
         .tracks()
         .iter()
         .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
         .ok_or_else(|| Error::Unsupported {
-            path: label.clone(),
+            path: label.to_string(),
             message: "no audio track".into(),
         })?;
-    let track_id = track.id;
-    let expected_frames = track.codec_params.n_frames;
-    let max_packet = track.codec_params.max_frames_per_packet.unwrap_or(8192);
-    let mut decoder = symphonia::default::get_codecs()
+    let decoder = symphonia::default::get_codecs()
         .make(&track.codec_params, &DecoderOptions::default())
         .map_err(|e| Error::Unsupported {
-            path: label.clone(),
+            path: label.to_string(),
             message: format!("codec: {e}"),
         })?;
+    Ok(Opened {
+        track_id: track.id,
+        expected_frames: track.codec_params.n_frames,
+        max_packet: track.codec_params.max_frames_per_packet.unwrap_or(8192),
+        format,
+        decoder,
+    })
+}
+
+/// Decodes `path`, handing each packet's samples to `sink`.
+pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) -> Result<Stream> {
+    let label = path.display().to_string();
+    let Opened {
+        mut format,
+        track_id,
+        expected_frames,
+        max_packet,
+        mut decoder,
+    } = open(path, &label)?;
 
     let edit = crate::mp4edit::read(path);
     // Frames to drop at the start and the most to keep, once the rate is known.
@@ -208,7 +233,7 @@ pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) ->
         });
     };
     if let Some(expected) = expected_frames
-        && frames + 2 * max_packet as u64 + 4096 < expected
+        && frames + 2 * max_packet + 4096 < expected
     {
         return Err(Error::Corrupt {
             path: label,

@@ -5,7 +5,7 @@ use std::path::Path;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-use crate::device::{Device, DeviceKind, parse_device, read_device_file};
+use crate::device::{Device, DeviceKind, DeviceType, parse_device, read_device_file};
 use crate::error::{Error, Result};
 
 /// One device of the built-in catalog, indexed at build time.
@@ -17,8 +17,8 @@ pub struct Entry {
     pub brand: &'static str,
     /// Model.
     pub model: &'static str,
-    /// The file's `type` ("amplifier", "headphone").
-    pub kind: &'static str,
+    /// The file's `type`.
+    pub device_type: DeviceType,
     /// Path under `data/`.
     pub path: &'static str,
     /// The file's text.
@@ -48,8 +48,8 @@ impl Entry {
     }
 
     /// Which side of a pairing it sits on.
-    pub fn side(&self) -> Option<DeviceKind> {
-        DeviceKind::of_type(self.kind)
+    pub fn side(&self) -> DeviceKind {
+        self.device_type.side()
     }
 }
 
@@ -116,7 +116,7 @@ impl Catalog {
         let mut hits: Vec<Match> = self
             .entries
             .iter()
-            .filter(|e| side.is_none_or(|s| e.side() == Some(s)))
+            .filter(|e| side.is_none_or(|s| e.side() == s))
             .filter_map(|e| {
                 name.clear();
                 name.push_str(e.brand);
@@ -142,7 +142,7 @@ impl Catalog {
     /// an error listing what was meant.
     pub fn resolve_entry(&self, query: &str, side: DeviceKind) -> Result<&'static Entry> {
         let q = query.trim();
-        let of_side = |e: &&Entry| e.side() == Some(side);
+        let of_side = |e: &&Entry| e.side() == side;
         if let Some(e) = self
             .entries
             .iter()
@@ -152,11 +152,11 @@ impl Catalog {
             return Ok(e);
         }
         if let Some(e) = self.entries.iter().find(|e| {
-            e.side() != Some(side) && (e.id.eq_ignore_ascii_case(q) || e.name_eq_ignore_case(q))
+            e.side() != side && (e.id.eq_ignore_ascii_case(q) || e.name_eq_ignore_case(q))
         }) {
             return Err(Error::WrongSide {
                 name: e.name(),
-                is: e.side().map_or("device", |s| s.as_str()).into(),
+                is: e.side().as_str().into(),
                 wanted: side.as_str().into(),
             });
         }
@@ -215,7 +215,7 @@ impl Catalog {
         let mut scored: Vec<(f64, &Entry)> = self
             .entries
             .iter()
-            .filter(|e| e.side() == Some(side))
+            .filter(|e| e.side() == side)
             .map(|e| {
                 let name = e.name().to_lowercase();
                 let s = strsim::jaro_winkler(&q, &name)

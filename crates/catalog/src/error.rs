@@ -35,6 +35,14 @@ pub enum Error {
         /// What is allowed.
         allowed: String,
     },
+    /// A file cannot be imported as asked (its format, or the destination's, does not fit).
+    #[error("{file}: {message}")]
+    Import {
+        /// The file.
+        file: String,
+        /// What is wrong and what would work.
+        message: String,
+    },
     /// A measurement file (.zma, .frd) is malformed.
     #[error("{file}:{line}: {message}")]
     Measurement {

@@ -9,16 +9,15 @@
 mod catalog;
 mod device;
 mod error;
-mod pairing;
+pub mod formats;
 mod slug;
 pub mod wdr;
 pub mod zma;
 
 pub use catalog::{Catalog, Entry, Match};
 pub use device::{
-    AmpDevice, DEFAULT_QL, Device, DeviceKind, EnclosureFile, LoadDevice, Meta, parse_device,
-    read_device_file,
+    AmpDevice, DEFAULT_QL, Device, DeviceKind, DeviceType, EnclosureFile, LoadDevice, Meta,
+    device_from_json, parse_device, read_device_file,
 };
 pub use error::{Error, Result};
-pub use pairing::PairSetup;
 pub use slug::slug;

@@ -5,7 +5,7 @@
 //! semicolons or tabs, CRLF or LF, values possibly with a `+` sign, frequency strictly
 //! rising. A header that says "phase unknown" marks a magnitude-only curve.
 
-use ampmatch_core::impedance::{CurvePoint, MeasuredCurve};
+use ampmatch_core::impedance::{ImpedancePoint, MeasuredCurve};
 
 use crate::error::{Error, Result};
 
@@ -112,7 +112,7 @@ pub fn parse_zma(text: &str, file: &str) -> Result<MeasuredCurve> {
     }
     let points = rows
         .iter()
-        .map(|r| CurvePoint {
+        .map(|r| ImpedancePoint {
             frequency_hz: r.frequency_hz,
             magnitude_ohm: r.value,
             phase_deg: if phase_known {

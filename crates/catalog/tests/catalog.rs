@@ -53,7 +53,7 @@ fn required_devices_are_present() {
         ("nwavguy-objective2-o2", DeviceKind::Amplifier),
     ] {
         let e = c.get(id).unwrap_or_else(|| panic!("{id} missing"));
-        assert_eq!(e.side(), Some(side));
+        assert_eq!(e.side(), side);
     }
     // Unverified figures stay marked so.
     let echo = c.get("amazon-echo-link-amp").unwrap();
@@ -87,7 +87,7 @@ fn seed_figures_survive_the_import() {
     assert!(
         o.notes
             .iter()
-            .any(|n| n.starts_with("conflict") && n.contains("0.045")),
+            .any(|n| n.kind == ampmatch_core::NoteKind::Conflict && n.text.contains("0.045")),
         "{:?}",
         o.notes
     );
@@ -493,7 +493,7 @@ fn ten_percent_thd_ratings_are_taken_down_to_clipping_onset() {
     assert!(
         o.notes
             .iter()
-            .any(|n| n.starts_with("assumption") && n.contains("10 % THD"))
+            .any(|n| n.kind == ampmatch_core::NoteKind::Assumption && n.text.contains("10 % THD"))
     );
 }
 

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use ampmatch_catalog::{Catalog, Device, DeviceKind, read_device_file, wdr, zma};
+use ampmatch_catalog::formats::{self, Format};
+use ampmatch_catalog::{Catalog, Device, DeviceKind, read_device_file};
 use ampmatch_core::units::{fmt_opt, fmt_sig};
 use anyhow::{Context as _, Result, bail};
 use serde_json::json;
@@ -57,7 +58,7 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
         } => {
             let hits = catalog.search(text, side(kind.as_deref()));
             if *json {
-                let rows: Vec<_> = hits.iter().take(*limit).map(|h| json!({"id": h.entry.id, "name": h.entry.name(), "type": h.entry.kind, "score": h.score})).collect();
+                let rows: Vec<_> = hits.iter().take(*limit).map(|h| json!({"id": h.entry.id, "name": h.entry.name(), "type": h.entry.device_type, "score": h.score})).collect();
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else if hits.is_empty() {
                 let mut sugg = catalog.suggest(text, DeviceKind::Amplifier);
@@ -72,7 +73,12 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
                 );
             } else {
                 for h in hits.iter().take(*limit) {
-                    println!("{:<44} {:<10} {}", h.entry.id, h.entry.kind, h.entry.name());
+                    println!(
+                        "{:<44} {:<10} {}",
+                        h.entry.id,
+                        h.entry.device_type.as_str(),
+                        h.entry.name()
+                    );
                 }
             }
             Ok(())
@@ -101,59 +107,23 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
     }
 }
 
-fn extension(p: &Path) -> String {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase()
-}
-
 fn import(file: &Path, out: Option<&Path>, kind: Option<&str>) -> Result<()> {
     let label = file.display().to_string();
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {label}"))?;
-    let in_ext = extension(file);
-    let out_ext = out.map(extension);
-    let result = if in_ext == "wdr" {
-        if out_ext.as_deref().is_some_and(|e| e != "toml") {
-            bail!("--out: a .wdr imports to a device file: give a .toml path");
-        }
-        let toml = wdr::wdr_to_device_toml(&text, &label)?;
-        // The result must be a valid device file.
-        ampmatch_catalog::parse_device(&toml, &label, &|rel: &str| bail_curve(rel))?;
-        toml
-    } else {
-        let as_response = match (kind, out_ext.as_deref(), in_ext.as_str()) {
-            (Some(k), _, _) => k == "response",
-            (None, Some("frd"), _) => true,
-            (None, Some("zma"), _) => false,
-            (None, _, "frd") => true,
-            (None, _, "zma") => false,
-            _ => bail!(
-                "say what {label} holds: --as impedance or --as response (or --out FILE.zma / FILE.frd)"
-            ),
-        };
-        let title = format!("imported from {label}");
-        if as_response {
-            zma::write_frd(&zma::parse_frd(&text, &label)?, &title)
-        } else {
-            zma::write_zma(&zma::parse_zma(&text, &label)?, &title)
-        }
-    };
+    let as_format = kind.map(|k| match k {
+        "response" => Format::Response,
+        _ => Format::Impedance,
+    });
+    let format = formats::import_format(file, out, as_format).context("--out")?;
+    let imported = formats::import(&text, &label, format)?;
     match out {
         Some(p) => {
-            write_atomic(p, result.as_bytes())?;
+            write_atomic(p, imported.text.as_bytes())?;
             eprintln!("wrote {}", p.display());
         }
-        None => print!("{result}"),
+        None => print!("{}", imported.text),
     }
     Ok(())
-}
-
-fn bail_curve(rel: &str) -> ampmatch_catalog::Result<String> {
-    Err(ampmatch_catalog::Error::Io {
-        path: rel.into(),
-        message: "a .wdr import names no curve file".into(),
-    })
 }
 
 fn show(device: &Device, as_json: bool) -> Result<()> {
@@ -171,7 +141,7 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                 println!(
                     "{}",
                     serde_json::to_string_pretty(
-                        &json!({"id": meta.id, "name": meta.name(), "type": "amplifier", "category": a.category, "class": a.class, "source": meta.source, "outputs": outputs})
+                        &json!({"id": meta.id, "name": meta.name(), "type": device.device_type(), "category": a.category, "class": a.class, "source": meta.source, "outputs": outputs})
                     )?
                 );
                 return Ok(());
@@ -226,7 +196,7 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                 println!(
                     "{}",
                     serde_json::to_string_pretty(
-                        &json!({"id": meta.id, "name": meta.name(), "type": "headphone", "driver": l.driver, "source": meta.source, "load": l.load})
+                        &json!({"id": meta.id, "name": meta.name(), "type": device.device_type(), "driver": l.driver, "source": meta.source, "load": l.load})
                     )?
                 );
                 return Ok(());

@@ -4,7 +4,6 @@
 mod args;
 mod catalog_cmd;
 mod check;
-mod human;
 mod matrix;
 mod rank;
 mod serve;

@@ -1,32 +1,31 @@
 //! `ampmatch matrix`: the verdict of every amplifier × load pair.
 
+use ampmatch_app::check_matrix;
 use ampmatch_catalog::Catalog;
 use anyhow::{Context as _, Result};
 use serde_json::json;
 
 use crate::args::MatrixArgs;
-use crate::check::{Setup, resolve_amp, resolve_load};
+use crate::check;
 
 pub fn run(a: &MatrixArgs) -> Result<()> {
-    let setup = Setup::from_args(&a.setup)?;
+    let setup = check::setup(&a.setup, None)?;
     let catalog = Catalog::builtin();
     let amps = a
         .amps
         .iter()
-        .map(|n| resolve_amp(&catalog, n).with_context(|| format!("--amp {n}")))
+        .map(|n| check::amp(&catalog, n).with_context(|| format!("--amp {n}")))
         .collect::<Result<Vec<_>>>()?;
     let loads = a
         .loads
         .iter()
-        .map(|n| resolve_load(&catalog, n).with_context(|| format!("--load {n}")))
+        .map(|n| check::load(&catalog, n).with_context(|| format!("--load {n}")))
         .collect::<Result<Vec<_>>>()?;
-    let mut cells = Vec::new();
-    for amp in &amps {
-        for load in &loads {
-            let r = setup.analyze(amp, load, None)?;
-            cells.push((amp, load, r));
-        }
-    }
+    let cells: Vec<_> = check_matrix(&setup, &amps, &loads)
+        .map_err(check::explain)?
+        .into_iter()
+        .map(|c| (&amps[c.amp], &loads[c.load], c.report))
+        .collect();
     if a.json {
         let rows: Vec<_> = cells
             .iter()

@@ -2,95 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, check_positive};
+use crate::error::{Error, Result};
+pub use crate::evidence::{Confidence, CurrentClaim, Note, NoteKind, RatingPoint};
 use crate::fit::{LimitFit, fit_limits};
 use crate::impedance::SourceImpedance;
-
-/// How far a figure can be trusted, from where it came.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Confidence {
-    /// A named reviewer's or lab's measurement.
-    High,
-    /// A maker's specification or a second-hand measurement.
-    Medium,
-    /// Research notes, approximate figures.
-    Low,
-    /// Stated somewhere, never checked.
-    Unverified,
-    /// Given by the user in their own device file: taken as measured.
-    User,
-}
-
-impl Confidence {
-    /// True for figures that should be flagged in a report.
-    pub fn is_weak(self) -> bool {
-        matches!(self, Confidence::Low | Confidence::Unverified)
-    }
-}
-
-/// One rated or measured operating point: the RMS voltage the output delivers into a load
-/// at its limit (a power rating P into Z is the point V = √(P·Z)).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RatingPoint {
-    /// The load, Ω; `None` for an open-circuit "maximum output voltage".
-    pub load_ohm: Option<f64>,
-    /// Voltage across the load at the limit, V rms.
-    pub voltage_vrms: f64,
-    /// How trustworthy the figure is.
-    pub confidence: Confidence,
-    /// Where the figure came from.
-    pub source: String,
-}
-
-impl RatingPoint {
-    /// A power rating "`power_w` into `load_ohm`".
-    pub fn from_power(
-        load_ohm: f64,
-        power_w: f64,
-        confidence: Confidence,
-        source: &str,
-    ) -> Result<Self> {
-        check_positive("load_ohm", load_ohm, 1e6, "Ω")?;
-        check_positive("power_mw", power_w * 1000.0, 1e7, "mW")?;
-        Ok(Self {
-            load_ohm: Some(load_ohm),
-            voltage_vrms: (power_w * load_ohm).sqrt(),
-            confidence,
-            source: source.into(),
-        })
-    }
-
-    /// A voltage measured across `load_ohm` (or open circuit when `None`).
-    pub fn from_voltage(
-        load_ohm: Option<f64>,
-        voltage_vrms: f64,
-        confidence: Confidence,
-        source: &str,
-    ) -> Result<Self> {
-        if let Some(z) = load_ohm {
-            check_positive("load_ohm", z, 1e6, "Ω")?;
-        }
-        check_positive("voltage_vrms", voltage_vrms, 1000.0, "V rms")?;
-        Ok(Self {
-            load_ohm,
-            voltage_vrms,
-            confidence,
-            source: source.into(),
-        })
-    }
-}
-
-/// A stated output current limit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CurrentClaim {
-    /// The limit as an RMS sine current, A (a peak figure is divided by √2 before).
-    pub current_a: f64,
-    /// How trustworthy the figure is.
-    pub confidence: Confidence,
-    /// Where the figure came from.
-    pub source: String,
-}
 
 /// The kind of an output jack or terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,7 +116,7 @@ pub struct AmpOutput {
     /// the report states).
     pub bridged_from: Option<String>,
     /// Notes from the sources the report should show (conflicts, conditions).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Output stage class, when known.
     pub class: Option<AmpClass>,
     /// The lowest load impedance the maker rates the output for, Ω.
@@ -292,9 +207,12 @@ impl AmpOutput {
         out.min_load_ohm = self.min_load_ohm.or(base.min_load_ohm.map(|z| 2.0 * z));
         out.output_filter = self.output_filter.or(base.output_filter);
         out.notes = self.notes.clone();
-        out.notes.push(format!(
-            "assumption: no figures are known for the {} output; it is taken as the bridged {} output: 2× the voltage swing and 2× the output impedance",
-            self.name, base.name
+        out.notes.push(Note::new(
+            NoteKind::Assumption,
+            format!(
+                "no figures are known for the {} output; it is taken as the bridged {} output: 2× the voltage swing and 2× the output impedance",
+                self.name, base.name
+            ),
         ));
         out
     }

@@ -10,22 +10,13 @@
 
 use serde::Serialize;
 
-use crate::amplifier::{Confidence, CurrentClaim, RatingPoint};
+use crate::chain::{Limit, limited_drive};
+use crate::evidence::{Confidence, CurrentClaim, RatingPoint};
 
 /// Parsimony margin: a current limit is only inferred from rating points when it lowers
 /// the RMS log-residual by more than this (≈3 %, the scatter between published figures);
 /// "220 mW @ 16 Ω, 120 mW @ 32 Ω" (1.88 V and 1.96 V) then stays voltage-limited.
 const CURRENT_LIMIT_EVIDENCE_LN: f64 = 0.03;
-
-/// Which limit a rating point sits on according to the fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Region {
-    /// Voltage swing limits this point.
-    Voltage,
-    /// Current limits this point.
-    Current,
-}
 
 /// A rating point with what the fitted model predicts for it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,7 +30,7 @@ pub struct FittedPoint {
     /// (predicted − given)/given, %.
     pub residual_pct: f64,
     /// Which limit binds there in the fit.
-    pub region: Region,
+    pub region: Limit,
     /// How trustworthy the figure is.
     pub confidence: Confidence,
     /// Where the figure came from.
@@ -74,13 +65,9 @@ fn weight(c: Confidence) -> f64 {
     }
 }
 
-/// V at the load from the two limits.
+/// V at a resistive load `z_load` behind `z_out` from the two limits.
 pub fn load_voltage(v_oc: f64, i_max: Option<f64>, z_load: f64, z_out: f64) -> f64 {
-    let drive = match i_max {
-        Some(i) => v_oc.min(i * (z_load + z_out)),
-        None => v_oc,
-    };
-    drive * z_load / (z_load + z_out)
+    limited_drive(v_oc, i_max, z_load + z_out).0 * z_load / (z_load + z_out)
 }
 
 fn predict(v_oc: Option<f64>, i_max: Option<f64>, load: Option<f64>, zo: f64) -> f64 {
@@ -178,9 +165,9 @@ pub fn fit_limits(points: &[RatingPoint], claims: &[CurrentClaim], z_out_ohm: f6
         .iter()
         .map(|p| {
             let pred = predict(v_oc, i_max, p.load_ohm, zo);
-            let region = match (p.load_ohm, v_oc, i_max) {
-                (Some(z), Some(v), Some(i)) if i * (z + zo) < v => Region::Current,
-                _ => Region::Voltage,
+            let region = match (p.load_ohm, v_oc) {
+                (Some(z), Some(v)) => limited_drive(v, i_max, z + zo).1,
+                _ => Limit::Voltage,
             };
             let residual = (pred - p.voltage_vrms) / p.voltage_vrms;
             sq += residual * residual;

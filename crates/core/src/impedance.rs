@@ -242,7 +242,7 @@ impl ThieleSmall {
 
 /// One point of a measured impedance curve.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct CurvePoint {
+pub struct ImpedancePoint {
     /// Frequency, Hz.
     pub frequency_hz: f64,
     /// |Z|, Ω.
@@ -254,7 +254,7 @@ pub struct CurvePoint {
 /// A measured impedance curve, as read from a .zma file or similar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeasuredCurve {
-    points: Vec<CurvePoint>,
+    points: Vec<ImpedancePoint>,
     /// False when the source gave magnitude only; the phase is then reported as unknown
     /// and the analysis treats the load as resistive at each frequency, and says so.
     pub phase_known: bool,
@@ -272,7 +272,7 @@ pub struct ImpedanceAt {
 
 impl MeasuredCurve {
     /// Builds a curve, checking that frequencies rise strictly and values are physical.
-    pub fn new(points: Vec<CurvePoint>, phase_known: bool) -> Result<Self> {
+    pub fn new(points: Vec<ImpedancePoint>, phase_known: bool) -> Result<Self> {
         if points.len() < 2 {
             return Err(Error::Curve(format!(
                 "{} point(s); a curve needs at least 2",
@@ -317,7 +317,7 @@ impl MeasuredCurve {
     }
 
     /// The points as given.
-    pub fn points(&self) -> &[CurvePoint] {
+    pub fn points(&self) -> &[ImpedancePoint] {
         &self.points
     }
 

@@ -14,6 +14,7 @@ pub mod amplifier;
 pub mod analysis;
 pub mod chain;
 pub mod error;
+pub mod evidence;
 pub mod fit;
 pub mod impedance;
 pub mod listening;
@@ -25,8 +26,9 @@ pub mod units;
 pub use amplifier::{
     AmpClass, AmpOutput, Amplifier, Confidence, OutputFilter, OutputKind, RatingPoint, Supply,
 };
-pub use analysis::{Finding, Report, Settings, Severity, Target, Verdict, analyze};
+pub use analysis::{Finding, Report, Rule, Settings, Severity, Target, Verdict, analyze};
 pub use error::{Error, Result};
+pub use evidence::{Note, NoteKind};
 pub use impedance::{
     DriverResonance, Enclosure, ImpedanceModel, MeasuredCurve, SourceImpedance, ThieleSmall,
 };

@@ -109,7 +109,7 @@ pub struct Load {
     /// How far the figures can be trusted.
     pub confidence: Confidence,
     /// Notes from the sources the report should show.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::evidence::Note>,
 }
 
 impl Load {

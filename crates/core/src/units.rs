@@ -1,54 +1,5 @@
-//! Unit newtypes. Each wraps an `f64` in the SI unit its name gives, so a function that
-//! takes `Ohms` cannot be handed `Volts` by mistake.
-
-use serde::{Deserialize, Serialize};
-
-macro_rules! unit {
-    ($(#[$doc:meta])* $name:ident, $symbol:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub f64);
-
-        impl $name {
-            /// The plain number, in this unit.
-            pub fn value(self) -> f64 {
-                self.0
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{} {}", crate::units::fmt_sig(self.0), $symbol)
-            }
-        }
-    };
-}
-
-unit!(
-    /// Resistance or impedance magnitude in ohms.
-    Ohms, "Ω"
-);
-unit!(
-    /// RMS voltage in volts (a sine's RMS unless a name says peak).
-    Volts, "V"
-);
-unit!(
-    /// RMS current in amperes.
-    Amps, "A"
-);
-unit!(
-    /// Power in watts.
-    Watts, "W"
-);
-unit!(
-    /// Frequency in hertz.
-    Hz, "Hz"
-);
-unit!(
-    /// Sound pressure level in dB re 20 µPa.
-    DbSpl, "dB SPL"
-);
+//! Number formatting and decibel conversions shared by every view. Quantities are plain
+//! `f64`s whose names carry their unit (`max_voltage_vrms`), as in the JSON.
 
 /// Formats a number with about four significant digits, without exponent for everyday
 /// magnitudes, so reports read like a spec sheet.

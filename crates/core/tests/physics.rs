@@ -7,7 +7,7 @@ use ampmatch_core::amplifier::{
 use ampmatch_core::analysis::{Limit, Settings, Target, Verdict, analyze, frequency_grid};
 use ampmatch_core::fit::fit_limits;
 use ampmatch_core::impedance::{
-    CurvePoint, DriverResonance, ImpedanceModel, MeasuredCurve, SourceImpedance,
+    DriverResonance, ImpedanceModel, ImpedancePoint, MeasuredCurve, SourceImpedance,
 };
 use ampmatch_core::load::{HeadphoneForm, Load};
 use ampmatch_core::sensitivity::{
@@ -118,7 +118,7 @@ fn peaked_curve(nominal: f64, peak: f64) -> ImpedanceModel {
         (200.0, nominal),
         (40_000.0, nominal),
     ] {
-        pts.push(CurvePoint {
+        pts.push(ImpedancePoint {
             frequency_hz: f,
             magnitude_ohm: z,
             phase_deg: 0.0,
@@ -546,12 +546,12 @@ fn grid_covers_the_band_at_least_at_1_24_octave() {
 #[test]
 fn measured_curve_outside_its_range_is_held_and_said() {
     let pts = vec![
-        CurvePoint {
+        ImpedancePoint {
             frequency_hz: 200.0,
             magnitude_ohm: 6.0,
             phase_deg: 10.0,
         },
-        CurvePoint {
+        ImpedancePoint {
             frequency_hz: 40_000.0,
             magnitude_ohm: 9.0,
             phase_deg: 20.0,
@@ -580,7 +580,7 @@ fn measured_curve_outside_its_range_is_held_and_said() {
 
 #[test]
 fn bad_curves_are_rejected_with_the_point() {
-    let p = |f, m, ph| CurvePoint {
+    let p = |f, m, ph| ImpedancePoint {
         frequency_hz: f,
         magnitude_ohm: m,
         phase_deg: ph,

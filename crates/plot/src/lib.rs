@@ -1,7 +1,10 @@
-//! SVG charts of an ampmatch report: the load's impedance and phase, the response
-//! deviation the output impedance causes, and the maximum SPL over frequency.
+//! Every view of an ampmatch report: SVG charts of the load's impedance and phase, the
+//! response deviation the output impedance causes and the maximum SPL over frequency; and
+//! the report in words ([`text`]), used by the CLI and the web page alike.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod text;
 
 use ampmatch_core::analysis::Report;
 use plotters::coord::Shift;
@@ -117,69 +120,66 @@ pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) 
     Ok(svg)
 }
 
-/// Draws one chart of `kind` on `root`, a line per report labelled "amp → load".
-fn draw_chart(
-    root: &DrawingArea<SVGBackend<'_>, Shift>,
-    kind: ChartKind,
-    reports: &[&Report],
-) -> Result<()> {
-    type Series = (String, Vec<(f64, f64)>);
-    let label = |r: &Report| format!("{} → {}", r.amp, r.load);
-    let series: Vec<Series> = reports
+/// A chart's line: its label ("amp → load") and its points.
+type Series = (String, Vec<(f64, f64)>);
+
+/// The points of `kind` for each report.
+fn series_of(kind: ChartKind, reports: &[&Report]) -> Vec<Series> {
+    reports
         .iter()
         .map(|r| {
+            let curve = |f: fn(&ampmatch_core::analysis::CurvePoint) -> Option<f64>| {
+                r.curve
+                    .iter()
+                    .filter_map(|p| f(p).map(|v| (p.frequency_hz, v)))
+                    .collect()
+            };
             let pts: Vec<(f64, f64)> = match kind {
-                ChartKind::Impedance => r
-                    .curve
-                    .iter()
-                    .map(|p| (p.frequency_hz, p.impedance_ohm))
-                    .collect(),
-                ChartKind::Phase => r
-                    .curve
-                    .iter()
-                    .filter_map(|p| p.phase_deg.map(|d| (p.frequency_hz, d)))
-                    .collect(),
-                ChartKind::Deviation => r
-                    .curve
-                    .iter()
-                    .filter_map(|p| p.deviation_db.map(|d| (p.frequency_hz, d)))
-                    .collect(),
-                ChartKind::MaxSpl => r
-                    .curve
-                    .iter()
-                    .filter_map(|p| p.max_spl_db.map(|d| (p.frequency_hz, d)))
-                    .collect(),
+                ChartKind::Impedance => curve(|p| Some(p.impedance_ohm)),
+                ChartKind::Phase => curve(|p| p.phase_deg),
+                ChartKind::Deviation => curve(|p| p.deviation_db),
+                ChartKind::MaxSpl => curve(|p| p.max_spl_db),
                 ChartKind::Power => r
                     .power_vs_load
                     .iter()
                     .map(|p| (p.load_ohm, p.power_w))
                     .collect(),
             };
-            (label(r), pts)
+            (format!("{} → {}", r.amp, r.load), pts)
         })
-        .collect();
-    let (title, x_desc, y_desc, x_range) = match kind {
-        ChartKind::Impedance => ("Load impedance", "Hz", "|Z| Ω", (20.0, 20_000.0)),
-        ChartKind::Phase => ("Load impedance phase", "Hz", "phase °", (20.0, 20_000.0)),
+        .collect()
+}
+
+/// (title, x axis, y axis, x range) of a chart.
+fn titles(kind: ChartKind) -> (&'static str, &'static str, &'static str, (f64, f64)) {
+    let audio = (20.0, 20_000.0);
+    match kind {
+        ChartKind::Impedance => ("Load impedance", "Hz", "|Z| Ω", audio),
+        ChartKind::Phase => ("Load impedance phase", "Hz", "phase °", audio),
         ChartKind::Deviation => (
             "Response deviation from the source impedance",
             "Hz",
             "dB re 1 kHz",
-            (20.0, 20_000.0),
+            audio,
         ),
-        ChartKind::MaxSpl => (
-            "Maximum SPL (dashed: target)",
-            "Hz",
-            "dB SPL",
-            (20.0, 20_000.0),
-        ),
+        ChartKind::MaxSpl => ("Maximum SPL (dashed: target)", "Hz", "dB SPL", audio),
         ChartKind::Power => (
             "Power available vs load impedance",
             "load Ω",
             "W",
             (1.0, 1000.0),
         ),
-    };
+    }
+}
+
+/// Draws one chart of `kind` on `root`, a line per report labelled "amp → load".
+fn draw_chart(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    kind: ChartKind,
+    reports: &[&Report],
+) -> Result<()> {
+    let series = series_of(kind, reports);
+    let (title, x_desc, y_desc, x_range) = titles(kind);
     let ys: Vec<f64> = series
         .iter()
         .flat_map(|(_, p)| p.iter().map(|q| q.1))

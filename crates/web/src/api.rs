@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::page::{PageQuery, reports_for};
-use crate::request::{parse_check, resolve_amp, resolve_load};
+use crate::request::parse_check;
+use ampmatch_app::{Devices as _, FileAccess, resolve_amp, resolve_load};
 
 /// Query pairs of a raw query string (repeated keys kept in order).
 pub fn query_pairs(q: Option<&str>) -> Vec<(String, String)> {
@@ -22,10 +23,7 @@ pub fn query_pairs(q: Option<&str>) -> Vec<(String, String)> {
 }
 
 fn side_of(e: &Entry) -> &'static str {
-    match e.side() {
-        Some(DeviceKind::Amplifier) => "amplifier",
-        _ => "load",
-    }
+    e.side().as_str()
 }
 
 /// Key figures for a search result or a device page.
@@ -114,7 +112,7 @@ pub async fn devices(
         catalog
             .entries()
             .iter()
-            .filter(|e| side.is_none_or(|s| e.side() == Some(s)))
+            .filter(|e| side.is_none_or(|s| e.side() == s))
             .take(limit)
             .collect()
     } else {
@@ -129,7 +127,7 @@ pub async fn devices(
         .into_iter()
         .map(|e| {
             let figures = state.load(e).map(|d| key_figures(&d)).unwrap_or(Value::Null);
-            json!({ "id": e.id, "name": e.name(), "kind": side_of(e), "type": e.kind, "figures": figures })
+            json!({ "id": e.id, "name": e.name(), "kind": side_of(e), "type": e.device_type, "figures": figures })
         })
         .collect();
     Ok(Json(Value::Array(rows)))
@@ -171,7 +169,7 @@ pub async fn device(
         Device::Load(l) => json!({ "driver": l.driver, "load": l.load }),
     };
     Ok(Json(json!({
-        "id": meta.id, "name": meta.name(), "kind": side_of(entry), "type": entry.kind,
+        "id": meta.id, "name": meta.name(), "kind": side_of(entry), "type": entry.device_type,
         "source": meta.source, "figures": key_figures(&device), "detail": detail,
     })))
 }
@@ -192,12 +190,14 @@ pub async fn check(
     let value: Value = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad(None, format!("the body is not valid JSON: {e}")))?;
     let req = parse_check(&value)?;
-    let amp = resolve_amp(&state, &req.amp, "amp")?;
-    let load = resolve_load(&state, &req.load, "load")?;
+    let amp = resolve_amp(&state, &req.amp, FileAccess::Denied, "amp")
+        .map_err(|e| ApiError::from_app("amp", e))?;
+    let load = resolve_load(&state, &req.load, FileAccess::Denied, "load")
+        .map_err(|e| ApiError::from_app("load", e))?;
     let report = req
         .setup
         .analyze(&amp, &load, req.output.as_deref())
-        .map_err(|e| ApiError::from_catalog("load", e))?;
+        .map_err(|e| ApiError::from_app("load", e))?;
     // A report is ~60 kB of JSON; one allocation of that size instead of a growing buffer.
     let mut buf = Vec::with_capacity(96 * 1024);
     serde_json::to_writer(&mut buf, &report)
@@ -231,13 +231,47 @@ pub async fn plot(
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
+/// The JSON schema of one setup field, from the app's table.
+fn field_schema(f: &ampmatch_app::Field) -> Value {
+    let mut s = json!({
+        "type": if f.whole { "integer" } else { "number" },
+        "minimum": f.min,
+        "maximum": f.max,
+        "description": if f.unit.is_empty() { f.doc.to_string() } else { format!("{}, {}", f.doc, f.unit) },
+    });
+    if f.min_exclusive {
+        s["exclusiveMinimum"] = json!(true);
+    }
+    s
+}
+
+/// The OpenAPI document: the hand-written routes and shapes of `openapi.json`, with every
+/// setup field's schema filled in from the app's field table (the one place bounds live).
+pub fn openapi_document() -> Value {
+    let mut doc: Value =
+        serde_json::from_str(include_str!("openapi.json")).expect("openapi.json is valid JSON");
+    for f in ampmatch_app::FIELDS {
+        let Some(api) = f.api else { continue };
+        let props = &mut doc["components"]["schemas"]["CheckRequest"]["properties"];
+        match api.split_once('.') {
+            Some((group, key)) => props[group]["properties"][key] = field_schema(f),
+            None => props[api] = field_schema(f),
+        }
+        if let Some(q) = f.query
+            && let Some(params) =
+                doc["paths"]["/api/v1/plot/{kind}.svg"]["get"]["parameters"].as_array_mut()
+        {
+            params.push(json!({ "name": q, "in": "query", "schema": field_schema(f) }));
+        }
+    }
+    doc
+}
+
 /// `GET /api/v1/openapi.json`.
 pub async fn openapi() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        include_str!("openapi.json"),
-    )
-        .into_response()
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let doc = DOC.get_or_init(|| openapi_document().to_string());
+    ([(header::CONTENT_TYPE, "application/json")], doc.as_str()).into_response()
 }
 
 /// `GET /api/v1/hello`: the cheapest route, a baseline for load tests.

@@ -36,13 +36,27 @@ impl ApiError {
         }
     }
 
+    /// An invalid setup, in the front-end's naming.
+    pub fn from_setup(e: &ampmatch_app::SetupError, naming: ampmatch_app::Naming) -> Self {
+        let (field, message) = e.render(naming);
+        Self::bad(Some(&field), message)
+    }
+
+    /// A use-case error about a request field (`amp`, `load`).
+    pub fn from_app(field: &str, e: ampmatch_app::Error) -> Self {
+        use ampmatch_app::Error as E;
+        match e {
+            E::Catalog(c) => Self::from_catalog(field, c),
+            E::Output(m) => Self::bad(Some("output"), m),
+            E::Enclosure(c) => Self::bad(Some("enclosure"), c.to_string()),
+            E::Setup(s) => Self::from_setup(&s, ampmatch_app::Naming::Api),
+        }
+    }
+
     /// A catalog error about a request field: unknown names are 404, the rest 400.
     pub fn from_catalog(field: &str, e: ampmatch_catalog::Error) -> Self {
         match e {
             ampmatch_catalog::Error::NotFound { .. } => Self::not_found(Some(field), e.to_string()),
-            ampmatch_catalog::Error::Field {
-                field: ref inner, ..
-            } if inner == "output" => Self::bad(Some("output"), e.to_string()),
             other => Self::bad(Some(field), other.to_string()),
         }
     }

@@ -20,6 +20,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
+pub use api::openapi_document;
 pub use error::ApiError;
 
 /// Largest request body accepted, bytes (a device file in JSON is a few kB).
@@ -83,10 +84,6 @@ impl AppState {
         }
     }
 
-    fn catalog(&self) -> &Catalog {
-        &self.inner.catalog
-    }
-
     fn cached_answer(&self, body: &[u8]) -> Option<axum::body::Bytes> {
         self.inner
             .answers
@@ -101,6 +98,12 @@ impl AppState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .put(body, answer);
+    }
+}
+
+impl ampmatch_app::Devices for AppState {
+    fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
     }
 
     /// A catalog device, parsed once and then served from memory.

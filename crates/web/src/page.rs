@@ -1,10 +1,12 @@
 //! The page: `GET /?amp=…&load=…&target=…` renders the verdict, the numbers and the charts
 //! on the server, so a link reproduces the view and the form works without JavaScript.
 
-use ampmatch_core::analysis::{Context, Report, Severity, Target, Verdict};
-use ampmatch_core::listening::{Listening, Preset};
-use ampmatch_core::units::{fmt_current, fmt_opt, fmt_power, fmt_sig};
-use ampmatch_plot::{ChartKind, chart_svg};
+use ampmatch_app::{
+    DeviceRef, FIELDS, Field, FileAccess, Naming, Setup, SetupInput, resolve_amp, resolve_load,
+};
+use ampmatch_core::analysis::{Report, Severity};
+use ampmatch_core::units::{fmt_opt, fmt_sig};
+use ampmatch_plot::{ChartKind, chart_svg, text};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
@@ -14,7 +16,6 @@ use serde_json::{Map, Value, json};
 use crate::AppState;
 use crate::api::query_pairs;
 use crate::error::ApiError;
-use crate::request::{DeviceRef, resolve_amp, resolve_load};
 
 /// At most this many amplifier × load pairs on one page.
 const MAX_PAIRS: usize = 6;
@@ -29,14 +30,12 @@ pub struct PageQuery {
     amp_text: Vec<String>,
     load_text: Vec<String>,
     output: Option<String>,
-    target: Option<f64>,
-    distance: Option<f64>,
-    speakers: Option<f64>,
-    room: Option<f64>,
-    preset: Option<Preset>,
+    /// Target and listening position, from the query keys of the app's field table.
+    setup: Setup,
     custom: Vec<(String, String)>,
 }
 
+/// A number typed into the page, or nothing when the box is empty.
 fn num(key: &str, v: &str, lo: f64, hi: f64, unit: &str) -> Result<Option<f64>, ApiError> {
     if v.trim().is_empty() {
         return Ok(None);
@@ -56,6 +55,21 @@ fn num(key: &str, v: &str, lo: f64, hi: f64, unit: &str) -> Result<Option<f64>, 
     Ok(Some(x))
 }
 
+/// A setup field typed into the page: parsed here, bounded by the app's table.
+fn setup_num(field: &'static Field, v: &str) -> Result<Option<f64>, ApiError> {
+    let key = field.name(Naming::Page);
+    if v.trim().is_empty() {
+        return Ok(None);
+    }
+    let x: f64 = v.trim().parse().map_err(|_| {
+        ApiError::bad(
+            Some(&key),
+            format!("{key} = {v:?}: not a number; {}", field.allowed()),
+        )
+    })?;
+    Ok(Some(x))
+}
+
 const CUSTOM_KEYS: &[&str] = &[
     "amp_power",
     "amp_vmax",
@@ -72,6 +86,7 @@ impl PageQuery {
     /// Parses query pairs; unknown keys are refused (the API's plot route shares this).
     pub fn parse(pairs: &[(String, String)]) -> Result<Self, ApiError> {
         let mut q = PageQuery::default();
+        let mut input = SetupInput::default();
         for (k, v) in pairs {
             if v.len() > 500 {
                 return Err(ApiError::bad(
@@ -79,24 +94,18 @@ impl PageQuery {
                     format!("{k}: {} characters; allowed: at most 500", v.len()),
                 ));
             }
+            let field = FIELDS.iter().find(|f| f.query == Some(k.as_str()));
             match k.as_str() {
                 "amp" => q.amp_text.push(v.clone()),
                 "load" => q.load_text.push(v.clone()),
                 "output" if !v.trim().is_empty() => q.output = Some(v.trim().to_string()),
                 "output" => {}
-                "target" => q.target = num("target", v, 0.0, 160.0, "dB SPL")?,
-                "distance" => q.distance = num("distance", v, 0.01, 10_000.0, "m")?,
-                "speakers" => q.speakers = num("speakers", v, 1.0, 1000.0, "")?,
-                "room" => q.room = num("room", v, -20.0, 20.0, "dB")?,
-                "preset" if v.is_empty() => {}
-                "preset" => {
-                    q.preset = Some(Preset::parse(v).ok_or_else(|| {
-                        ApiError::bad(
-                            Some("preset"),
-                            format!("preset = {v:?}: allowed: background, music, cinema, party"),
-                        )
-                    })?)
+                _ if field.is_some() => {
+                    let f = field.expect("checked");
+                    input.set(f.id, setup_num(f, v)?);
                 }
+                "preset" if v.is_empty() => {}
+                "preset" => input.preset = Some(v.clone()),
                 k if CUSTOM_KEYS.contains(&k) => q.custom.push((k.to_string(), v.clone())),
                 other => {
                     return Err(ApiError::bad(
@@ -106,24 +115,17 @@ impl PageQuery {
                 }
             }
         }
-        if let Some(s) = q.speakers
-            && s.fract() != 0.0
-        {
-            return Err(ApiError::bad(
-                Some("speakers"),
-                format!("speakers = {s}: allowed: a whole number"),
-            ));
-        }
+        q.setup = Setup::from_input(&input).map_err(|e| ApiError::from_setup(&e, Naming::Page))?;
         for t in q.amp_text.clone().iter().filter(|t| !t.trim().is_empty()) {
             q.amps.push(if t.trim() == "custom" {
-                DeviceRef::Inline(q.custom_amp()?)
+                DeviceRef::Inline(Value::Object(q.custom_amp()?))
             } else {
                 DeviceRef::Name(t.trim().to_string())
             });
         }
         for t in q.load_text.clone().iter().filter(|t| !t.trim().is_empty()) {
             q.loads.push(if t.trim() == "custom" {
-                DeviceRef::Inline(q.custom_load()?)
+                DeviceRef::Inline(Value::Object(q.custom_load()?))
             } else {
                 DeviceRef::Name(t.trim().to_string())
             });
@@ -221,7 +223,16 @@ impl PageQuery {
         }
         if let Some(z) = self
             .custom_value("load_z")
-            .map(|v| num("load_z", v, 0.1, 100_000.0, "Ω"))
+            // The device files' bounds: a speaker up to 10 kΩ, a headphone up to 100 kΩ.
+            .map(|v| {
+                num(
+                    "load_z",
+                    v,
+                    0.1,
+                    if speaker { 10_000.0 } else { 100_000.0 },
+                    "Ω",
+                )
+            })
             .transpose()?
             .flatten()
         {
@@ -249,41 +260,23 @@ impl PageQuery {
         }
         Ok(dev)
     }
-
-    fn context(&self) -> Result<Context, ApiError> {
-        let d = Listening::default();
-        let listening = Listening::new(
-            self.distance.unwrap_or(d.distance_m),
-            self.speakers.map_or(d.speakers, |s| s as u32),
-            self.room.unwrap_or(d.room_gain_db),
-        )
-        .map_err(|e| ApiError::bad(Some("distance"), e.to_string()))?;
-        Ok(Context {
-            listening,
-            preset: None,
-            cable: None,
-        })
-    }
 }
 
 /// Every amplifier × load pair of the query, analysed; labels are "amp → load".
 pub fn reports_for(state: &AppState, q: &PageQuery) -> Result<Vec<(String, Report)>, ApiError> {
-    let setup = ampmatch_catalog::PairSetup {
-        target: q.target.map(|spl_db| Target::Peak { spl_db }),
-        preset: q.preset,
-        context: q.context()?,
-        ..Default::default()
-    };
     let mut out = vec![];
     for (i, a) in q.amps.iter().enumerate() {
-        let amp = resolve_amp(state, a, "amp")?;
+        let amp = resolve_amp(state, a, FileAccess::Denied, "amp")
+            .map_err(|e| ApiError::from_app("amp", e))?;
         for l in &q.loads {
-            let load = resolve_load(state, l, "load")?;
+            let load = resolve_load(state, l, FileAccess::Denied, "load")
+                .map_err(|e| ApiError::from_app("load", e))?;
             // The output applies to the first amplifier; compared ones use their default.
             let output = if i == 0 { q.output.as_deref() } else { None };
-            let r = setup
+            let r = q
+                .setup
                 .analyze(&amp, &load, output)
-                .map_err(|e| ApiError::from_catalog("output", e))?;
+                .map_err(|e| ApiError::from_app("output", e))?;
             out.push((format!("{} → {}", r.amp, r.load), r));
         }
     }
@@ -327,111 +320,13 @@ impl IndexPage {
     }
 }
 
-fn verdict_line(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Good => "Drives it well",
-        Verdict::Marginal => "Works, with a caveat",
-        Verdict::Insufficient => "Cannot reach the target",
-        Verdict::Unsafe => "Can damage the load or your hearing",
-        Verdict::Unknown => "A figure needed for the level is missing",
-    }
-}
-
+/// The report's figures as the page's table: the text renderer's sections, labelled.
 fn numbers(r: &Report) -> Vec<(String, String)> {
-    let mut rows = vec![
-        (
-            "Target".to_string(),
-            format!(
-                "{} dB SPL peak{}",
-                fmt_sig(r.target_spl_db),
-                if r.listening.is_some() {
-                    " at the seat"
-                } else {
-                    " at the ear"
-                }
-            ),
-        ),
-        (
-            "Required".into(),
-            format!(
-                "{} · {} · {}",
-                fmt_opt(r.required.voltage_vrms, "V"),
-                fmt_current(r.required.current_a),
-                fmt_power(r.required.power_w)
-            ),
-        ),
-        (
-            "Maximum".into(),
-            format!(
-                "{} · {} · {}",
-                fmt_opt(r.max.voltage_vrms, "V"),
-                fmt_current(r.max.current_a),
-                fmt_power(r.max.power_w)
-            ),
-        ),
-        ("Maximum SPL".into(), fmt_opt(r.max.spl_db, "dB SPL")),
-        (
-            "Headroom".into(),
-            r.headroom_db
-                .map_or("unknown".into(), |h| format!("{h:+.1} dB")),
-        ),
-        (
-            "Limited by".into(),
-            r.limited_by
-                .map_or("unknown".into(), |l| format!("{l:?}").to_lowercase()),
-        ),
-        (
-            "Sensitivity".into(),
-            r.sensitivity.map_or("unknown".into(), |s| {
-                format!(
-                    "{} {} = {:.2} dB/V",
-                    fmt_sig(s.value_db),
-                    s.unit_given,
-                    s.db_per_v
-                )
-            }),
-        ),
-        (
-            "Impedance".into(),
-            format!(
-                "{} nominal, {} minimum",
-                fmt_opt(r.nominal_impedance_ohm, "Ω"),
-                fmt_opt(r.min_impedance_ohm, "Ω")
-            ),
-        ),
-        (
-            "Output impedance".into(),
-            fmt_opt(r.output_impedance_ohm, "Ω"),
-        ),
-        (
-            "Damping factor".into(),
-            r.damping_factor.map_or("unknown".into(), fmt_sig),
-        ),
-        (
-            "Deviation spread".into(),
-            r.deviation_spread_db
-                .map_or("unknown".into(), |d| format!("{d:.2} dB")),
-        ),
-        ("Hiss".into(), fmt_opt(r.noise_spl_db, "dB SPL")),
-        ("Dynamic range".into(), fmt_opt(r.dynamic_range_db, "dB")),
-    ];
-    if let Some(l) = r.listening {
-        rows.push((
-            "Listening".into(),
-            format!(
-                "{} m, {} speaker(s), room {:+.1} dB",
-                fmt_sig(l.distance_m),
-                l.speakers,
-                l.room_gain_db
-            ),
-        ));
-        rows.push((
-            "Power vs rating".into(),
-            r.power_ratio_to_rating
-                .map_or("unknown (no power rating)".into(), |x| {
-                    format!("{x:.2}× (≈2× recommended)")
-                }),
-        ));
+    let mut rows = vec![("Target".to_string(), text::target(r))];
+    for section in text::sections(r) {
+        for line in section.lines {
+            rows.push((text::capitalised(line.label), line.value));
+        }
     }
     rows
 }
@@ -499,7 +394,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
     let result = PageQuery::parse(&pairs).and_then(|q| {
         // The first amplifier's outputs fill the output picker as soon as it resolves.
         if let Some(first) = q.amps.first()
-            && let Ok(amp) = resolve_amp(&state, first, "amp")
+            && let Ok(amp) = resolve_amp(&state, first, FileAccess::Denied, "amp")
         {
             page.outputs = amp
                 .amplifier
@@ -521,7 +416,8 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
             let (_, r) = &reports[0];
             page.has_result = true;
             page.verdict = r.verdict.to_string();
-            page.verdict_line = verdict_line(r.verdict).into();
+            let (_, why) = text::headline(r.verdict);
+            page.verdict_line = text::capitalised(why);
             page.pair = format!("{} [{} output] → {}", r.amp, r.output, r.load);
             page.target_line = format!("target {} dB SPL peak", fmt_sig(r.target_spl_db));
             page.numbers = numbers(r);

@@ -1,23 +1,11 @@
-//! Turning a request (API JSON or page query) into devices and a setup, checking every
-//! field and naming it when it is wrong.
+//! Turning an API request body into device references and a setup input, checking every
+//! field's JSON type and naming it when it is wrong. Bounds and combinations are the app's
+//! ([`ampmatch_app::setup::FIELDS`]): this module only knows the JSON shape.
 
-use ampmatch_catalog::{AmpDevice, Device, DeviceKind, LoadDevice, PairSetup};
-use ampmatch_core::analysis::{Context, Target};
-use ampmatch_core::chain::Cable;
-use ampmatch_core::listening::{Listening, Preset};
+use ampmatch_app::{DeviceRef, FIELDS, Naming, Setup, SetupInput};
 use serde_json::{Map, Value};
 
-use crate::AppState;
 use crate::error::ApiError;
-
-/// A device named in a request: a catalog name or id, or a whole device object.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeviceRef {
-    /// Name or id.
-    Name(String),
-    /// A device in the device-file format, as JSON.
-    Inline(Map<String, Value>),
-}
 
 /// A validated check request.
 #[derive(Debug, Clone)]
@@ -28,52 +16,43 @@ pub struct CheckRequest {
     pub load: DeviceRef,
     /// Output name.
     pub output: Option<String>,
-    /// Target, listening position, cable, thresholds.
-    pub setup: PairSetup,
+    /// Target, listening position, cable, box, thresholds.
+    pub setup: Setup,
 }
 
-const KEYS: &[&str] = &[
-    "amp",
-    "load",
-    "output",
-    "target_spl_db",
-    "listening",
-    "cable",
-    "hiss_threshold_db",
-    "source_vrms",
+/// Objects that group setup fields, with the keys they take besides the table's numbers.
+const GROUPS: &[(&str, &[&str])] = &[
+    ("listening", &["preset"]),
+    ("cable", &[]),
+    ("enclosure", &["type"]),
 ];
 
-fn number(
-    obj: &Map<String, Value>,
-    key: &str,
-    path: &str,
-    lo: f64,
-    hi: f64,
-    unit: &str,
-) -> Result<Option<f64>, ApiError> {
-    match obj.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => {
-            let v = n
-                .as_f64()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| ApiError::bad(Some(path), format!("{path}: not a finite number")))?;
-            if v < lo || v > hi {
-                return Err(ApiError::bad(
-                    Some(path),
-                    format!("{path} = {v}: allowed: a number from {lo} to {hi} {unit}"),
-                ));
-            }
-            Ok(Some(v))
+/// The keys of the body's top level or of one group, from the field table.
+pub fn allowed_keys(group: Option<&str>) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = match group {
+        None => vec!["amp", "load", "output"],
+        Some(g) => GROUPS
+            .iter()
+            .find(|(name, _)| *name == g)
+            .map_or(vec![], |(_, extra)| extra.to_vec()),
+    };
+    for f in FIELDS {
+        let Some(api) = f.api else { continue };
+        let (head, tail) = match api.split_once('.') {
+            Some((h, t)) => (Some(h), t),
+            None => (None, api),
+        };
+        if head == group && !keys.contains(&tail) {
+            keys.push(tail);
         }
-        Some(other) => Err(ApiError::bad(
-            Some(path),
-            format!("{path}: expected a number ({unit}), got {}", kind_of(other)),
-        )),
     }
+    if group.is_none() {
+        keys.extend(GROUPS.iter().map(|(g, _)| *g));
+    }
+    keys
 }
 
-fn kind_of(v: &Value) -> &'static str {
+pub(crate) fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -101,13 +80,54 @@ fn device_ref(obj: &Map<String, Value>, key: &str) -> Result<DeviceRef, ApiError
             ),
         )),
         Some(Value::String(s)) => Ok(DeviceRef::Name(s.clone())),
-        Some(Value::Object(m)) => Ok(DeviceRef::Inline(m.clone())),
+        Some(v @ Value::Object(_)) => Ok(DeviceRef::Inline(v.clone())),
         Some(other) => Err(ApiError::bad(
             Some(key),
             format!(
                 "{key}: expected a name (string) or a device object, got {}",
                 kind_of(other)
             ),
+        )),
+    }
+}
+
+/// Refuses keys of `obj` outside `allowed`, naming the first one.
+fn only_known(obj: &Map<String, Value>, prefix: &str, allowed: &[&str]) -> Result<(), ApiError> {
+    match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        None => Ok(()),
+        Some(k) => {
+            let path = format!("{prefix}{k}");
+            Err(ApiError::bad(
+                Some(&path),
+                format!("unknown field {path}; allowed: {}", allowed.join(", ")),
+            ))
+        }
+    }
+}
+
+/// The value at a dotted path (`listening.distance_m`), checking that each group on the way
+/// is an object with known keys.
+fn at<'a>(body: &'a Map<String, Value>, path: &str) -> Result<Option<&'a Value>, ApiError> {
+    let Some((group, key)) = path.split_once('.') else {
+        return Ok(body.get(path));
+    };
+    match body.get(group) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(g)) => Ok(g.get(key)),
+        Some(other) => Err(ApiError::bad(
+            Some(group),
+            format!("{group}: expected an object, got {}", kind_of(other)),
+        )),
+    }
+}
+
+fn string_at(body: &Map<String, Value>, path: &str) -> Result<Option<String>, ApiError> {
+    match at(body, path)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(ApiError::bad(
+            Some(path),
+            format!("{path}: expected a string, got {}", kind_of(other)),
         )),
     }
 }
@@ -120,10 +140,19 @@ pub fn parse_check(body: &Value) -> Result<CheckRequest, ApiError> {
             format!("the body must be a JSON object, got {}", kind_of(body)),
         ));
     };
-    if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
+    only_known(obj, "", &allowed_keys(None))?;
+    for (group, _) in GROUPS {
+        if let Some(Value::Object(g)) = obj.get(*group) {
+            only_known(g, &format!("{group}."), &allowed_keys(Some(group)))?;
+        }
+    }
+    // A cable object must describe a cable; an empty one is a mistake, not "no cable".
+    if let Some(Value::Object(c)) = obj.get("cable")
+        && c.values().all(Value::is_null)
+    {
         return Err(ApiError::bad(
-            Some(k),
-            format!("unknown field {k:?}; allowed: {}", KEYS.join(", ")),
+            Some("cable"),
+            "cable: give resistance_ohm, or length_m with awg or mm2",
         ));
     }
     let amp = device_ref(obj, "amp")?;
@@ -141,187 +170,38 @@ pub fn parse_check(body: &Value) -> Result<CheckRequest, ApiError> {
             ));
         }
     };
-    let mut setup = PairSetup {
-        target: number(obj, "target_spl_db", "target_spl_db", 0.0, 160.0, "dB SPL")?
-            .map(|spl_db| Target::Peak { spl_db }),
-        ..PairSetup::default()
+    let mut input = SetupInput {
+        preset: string_at(obj, "listening.preset")?,
+        enclosure: string_at(obj, "enclosure.type")?,
+        ..SetupInput::default()
     };
-    if let Some(h) = number(
-        obj,
-        "hiss_threshold_db",
-        "hiss_threshold_db",
-        -20.0,
-        60.0,
-        "dB SPL",
-    )? {
-        setup.settings.hiss_threshold_db_spl = h;
-    }
-    if let Some(v) = number(obj, "source_vrms", "source_vrms", 0.01, 100.0, "V rms")? {
-        setup.settings.source_full_scale_vrms = v;
-    }
-    setup.context = Context::default();
-    match obj.get("listening") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(l)) => {
-            const LK: &[&str] = &["distance_m", "speakers", "room_gain_db", "preset"];
-            if let Some(k) = l.keys().find(|k| !LK.contains(&k.as_str())) {
-                return Err(ApiError::bad(
-                    Some(&format!("listening.{k}")),
-                    format!("unknown field listening.{k}; allowed: {}", LK.join(", ")),
-                ));
+    for f in FIELDS {
+        let Some(api) = f.api else { continue };
+        match at(obj, api)? {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) => {
+                let v = n.as_f64().filter(|v| v.is_finite()).ok_or_else(|| {
+                    ApiError::bad(Some(api), format!("{api}: not a finite number"))
+                })?;
+                input.set(f.id, Some(v));
             }
-            let d = Listening::default();
-            let distance = number(l, "distance_m", "listening.distance_m", 0.01, 10_000.0, "m")?
-                .unwrap_or(d.distance_m);
-            let speakers = number(l, "speakers", "listening.speakers", 1.0, 1000.0, "")?
-                .unwrap_or(d.speakers as f64);
-            if speakers.fract() != 0.0 {
+            Some(other) => {
                 return Err(ApiError::bad(
-                    Some("listening.speakers"),
+                    Some(api),
                     format!(
-                        "listening.speakers = {speakers}: allowed: a whole number from 1 to 1000"
+                        "{api}: expected a number ({}), got {}",
+                        f.unit,
+                        kind_of(other)
                     ),
                 ));
             }
-            let room = number(
-                l,
-                "room_gain_db",
-                "listening.room_gain_db",
-                -20.0,
-                20.0,
-                "dB",
-            )?
-            .unwrap_or(d.room_gain_db);
-            setup.context.listening = Listening::new(distance, speakers as u32, room)
-                .map_err(|e| ApiError::bad(Some("listening"), e.to_string()))?;
-            setup.preset = match l.get("preset") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(p)) => Some(Preset::parse(p).ok_or_else(|| {
-                    ApiError::bad(
-                        Some("listening.preset"),
-                        format!(
-                            "listening.preset = {p:?}: allowed: background, music, cinema, party"
-                        ),
-                    )
-                })?),
-                Some(other) => {
-                    return Err(ApiError::bad(
-                        Some("listening.preset"),
-                        format!(
-                            "listening.preset: expected a string, got {}",
-                            kind_of(other)
-                        ),
-                    ));
-                }
-            };
-        }
-        Some(other) => {
-            return Err(ApiError::bad(
-                Some("listening"),
-                format!("listening: expected an object, got {}", kind_of(other)),
-            ));
         }
     }
-    match obj.get("cable") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(c)) => {
-            const CK: &[&str] = &["length_m", "awg", "mm2", "resistance_ohm"];
-            if let Some(k) = c.keys().find(|k| !CK.contains(&k.as_str())) {
-                return Err(ApiError::bad(
-                    Some(&format!("cable.{k}")),
-                    format!("unknown field cable.{k}; allowed: {}", CK.join(", ")),
-                ));
-            }
-            let bad = |e: ampmatch_core::Error| ApiError::bad(Some("cable"), format!("cable: {e}"));
-            let cable = match (
-                number(c, "resistance_ohm", "cable.resistance_ohm", 0.0, 100.0, "Ω")?,
-                number(c, "length_m", "cable.length_m", 0.0, 10_000.0, "m")?,
-                number(c, "awg", "cable.awg", -3.0, 40.0, "AWG")?,
-                number(c, "mm2", "cable.mm2", 0.0, 1000.0, "mm²")?,
-            ) {
-                (Some(r), None, None, None) => Cable::from_resistance(r).map_err(bad)?,
-                (None, Some(len), Some(awg), None) => Cable::copper_awg(len, awg).map_err(bad)?,
-                (None, Some(len), None, Some(mm2)) => Cable::copper_mm2(len, mm2).map_err(bad)?,
-                _ => {
-                    return Err(ApiError::bad(
-                        Some("cable"),
-                        "cable: give resistance_ohm, or length_m with awg or mm2",
-                    ));
-                }
-            };
-            setup.context.cable = Some(cable);
-        }
-        Some(other) => {
-            return Err(ApiError::bad(
-                Some("cable"),
-                format!("cable: expected an object, got {}", kind_of(other)),
-            ));
-        }
-    }
+    let setup = Setup::from_input(&input).map_err(|e| ApiError::from_setup(&e, Naming::Api))?;
     Ok(CheckRequest {
         amp,
         load,
         output,
         setup,
     })
-}
-
-fn resolve(
-    state: &AppState,
-    r: &DeviceRef,
-    side: DeviceKind,
-    field: &str,
-) -> Result<Device, ApiError> {
-    let device = match r {
-        DeviceRef::Name(name) => {
-            // Names only: a request never reads files from the server's disk.
-            let entry = state
-                .catalog()
-                .resolve_entry(name, side)
-                .map_err(|e| ApiError::from_catalog(field, e))?;
-            state
-                .load(entry)
-                .map_err(|e| ApiError::from_catalog(field, e))?
-        }
-        DeviceRef::Inline(obj) => {
-            let table = toml::Value::try_from(Value::Object(obj.clone())).map_err(|e| ApiError::bad(Some(field), format!("{field}: not representable as a device file ({e}); null values are not allowed")))?;
-            let text = toml::to_string(&table)
-                .map_err(|e| ApiError::bad(Some(field), format!("{field}: {e}")))?;
-            ampmatch_catalog::parse_device(&text, field, &|rel: &str| {
-                Err(ampmatch_catalog::Error::Io {
-                    path: rel.into(),
-                    message: "curve files cannot be referenced in a request".into(),
-                })
-            })
-            .map_err(|e| ApiError::bad(Some(field), e.to_string()))?
-        }
-    };
-    if device.kind() != side {
-        return Err(ApiError::bad(
-            Some(field),
-            format!(
-                "{field}: {} is a {}, not a {}",
-                device.meta().name(),
-                device.kind().as_str(),
-                side.as_str()
-            ),
-        ));
-    }
-    Ok(device)
-}
-
-/// The amplifier a request names.
-pub fn resolve_amp(state: &AppState, r: &DeviceRef, field: &str) -> Result<AmpDevice, ApiError> {
-    match resolve(state, r, DeviceKind::Amplifier, field)? {
-        Device::Amplifier(a) => Ok(a),
-        Device::Load(_) => unreachable!("resolve checks the side"),
-    }
-}
-
-/// The load a request names.
-pub fn resolve_load(state: &AppState, r: &DeviceRef, field: &str) -> Result<LoadDevice, ApiError> {
-    match resolve(state, r, DeviceKind::Load, field)? {
-        Device::Load(l) => Ok(l),
-        Device::Amplifier(_) => unreachable!("resolve checks the side"),
-    }
 }

@@ -1,6 +1,7 @@
 //! Handler tests, in process (tower `oneshot`), and a generated corpus of bad requests.
 
-use ampmatch_catalog::{Catalog, Device, DeviceKind, PairSetup};
+use ampmatch_app::Setup;
+use ampmatch_catalog::{Catalog, Device, DeviceKind};
 use ampmatch_web::{AppState, MAX_BODY_BYTES, router};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -85,7 +86,7 @@ async fn check_answers_what_the_cli_answers() {
     let Ok(Device::Load(l)) = c.resolve("Sennheiser HD600", DeviceKind::Load) else {
         panic!()
     };
-    let direct = serde_json::to_vec(&PairSetup::default().analyze(&a, &l, None).unwrap()).unwrap();
+    let direct = serde_json::to_vec(&Setup::default().analyze(&a, &l, None).unwrap()).unwrap();
     assert!(b == direct, "API and library reports differ");
     assert_eq!(json_of(&b)["verdict"], "good");
 }
@@ -542,4 +543,63 @@ async fn page_offers_the_amplifier_outputs() {
         "no output picker"
     );
     assert!(html.contains("[speaker output]"));
+}
+
+/// The OpenAPI document states every API setup field with the app table's bounds, nested
+/// where the API nests it, and the page's query keys on the plot route.
+#[tokio::test]
+async fn openapi_follows_the_setup_table() {
+    let (s, _, b) = get("/api/v1/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    let doc = json_of(&b);
+    let props = &doc["components"]["schemas"]["CheckRequest"]["properties"];
+    let mut n = 0;
+    for f in ampmatch_app::FIELDS {
+        let Some(api) = f.api else { continue };
+        let schema = match api.split_once('.') {
+            Some((g, k)) => &props[g]["properties"][k],
+            None => &props[api],
+        };
+        assert_eq!(schema["minimum"].as_f64(), Some(f.min), "{api}");
+        assert_eq!(schema["maximum"].as_f64(), Some(f.max), "{api}");
+        assert_eq!(
+            schema["exclusiveMinimum"].as_bool().unwrap_or(false),
+            f.min_exclusive
+        );
+        n += 1;
+    }
+    assert!(n >= 15);
+    let params = doc["paths"]["/api/v1/plot/{kind}.svg"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    for f in ampmatch_app::FIELDS.iter().filter(|f| f.query.is_some()) {
+        assert!(params.iter().any(
+            |p| p["name"] == f.query.unwrap() && p["schema"]["maximum"].as_f64() == Some(f.max)
+        ));
+    }
+}
+
+/// A value the table refuses is refused the same way by the API and the page.
+#[tokio::test]
+async fn api_and_page_share_the_bounds() {
+    let (s, _, b) = post(
+        "/api/v1/check",
+        r#"{"amp": "O2", "load": "HD600", "listening": {"distance_m": 0.001}}"#,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let e = json_of(&b);
+    assert_eq!(e["field"], "listening.distance_m");
+    assert!(
+        e["error"]
+            .as_str()
+            .unwrap()
+            .contains("from 0.01 to 10000 m")
+    );
+    let (s, _, b) = get("/?amp=O2&load=HD600&distance=0.001").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        String::from_utf8_lossy(&b)
+            .contains("distance = 0.001: allowed: a number from 0.01 to 10000 m")
+    );
 }

@@ -10,11 +10,9 @@ use num_complex::Complex64;
 pub fn complete_drivers(n: usize) -> Vec<(String, ThieleSmall)> {
     let c = Catalog::builtin();
     let mut out = vec![];
-    for e in c
-        .entries()
-        .iter()
-        .filter(|e| e.kind == "driver" && !e.text.contains("suspect ="))
-    {
+    for e in c.entries().iter().filter(|e| {
+        e.device_type == ampmatch_catalog::DeviceType::Driver && !e.text.contains("suspect =")
+    }) {
         if let Ok(Device::Load(d)) = c.load(e)
             && let Some(ts) = d.load.thiele_small
             && ts.vas_l.is_some()

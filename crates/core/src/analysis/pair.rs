@@ -1,0 +1,119 @@
+//! The prepared pair: what every step reads, computed once.
+
+use num_complex::Complex64;
+
+use super::{Context, Settings, Target};
+use crate::amplifier::AmpOutput;
+use crate::chain::{Chain, Limit, limited_drive};
+use crate::fit::LimitFit;
+use crate::impedance::ImpedanceModel;
+use crate::load::Load;
+use crate::sensitivity::SensitivityReadings;
+use crate::units::undb20;
+
+/// One output into one load in a context, with the chain, the load's curve model and the
+/// fitted limits worked out.
+pub(crate) struct Pair<'a> {
+    pub output: &'a AmpOutput,
+    pub load: &'a Load,
+    pub context: &'a Context,
+    pub settings: &'a Settings,
+    pub target: Target,
+    /// Levels are at the seat (loudspeaker) rather than at the ear.
+    pub speaker: bool,
+    /// The peak SPL aimed for, dB.
+    pub target_spl: f64,
+    /// Nominal impedance (given, or the curve's |Z| at 1 kHz), Ω.
+    pub z_nom: Option<f64>,
+    /// Output impedance at 1 kHz, Ω.
+    pub zo: Option<f64>,
+    /// The load's impedance over frequency.
+    pub model: Option<ImpedanceModel>,
+    /// Output impedance, filter and cable between the ideal source and the load.
+    pub chain: Chain,
+    /// dB from a speaker's 1 m SPL to the seat (0 for headphones, measured at the ear).
+    pub offset: f64,
+    /// "at the seat" or "at the ear", for messages.
+    pub place: &'static str,
+    /// The sensitivity read in dB/V at the nominal impedance.
+    pub readings: Option<SensitivityReadings>,
+    /// The sensitivity used for loudness, dB/V (at the ear or at 1 m).
+    pub s_v: Option<f64>,
+    /// The output's limits fitted to its ratings.
+    pub fit: LimitFit,
+    /// Open-circuit voltage with a full-scale source at full volume, V rms.
+    pub gain_limited: Option<f64>,
+    /// The open-circuit voltage limit used: the fit's, capped by source × gain.
+    pub v_oc: Option<f64>,
+    /// The current limit, A rms.
+    pub i_max: Option<f64>,
+    /// The chain into the nominal impedance as a resistor at 1 kHz: (H, Z_in).
+    pub nominal: Option<(Complex64, Complex64)>,
+    /// Everything in series with the load: output impedance + cable, Ω.
+    pub series_ohm: Option<f64>,
+}
+
+impl<'a> Pair<'a> {
+    pub fn prepare(
+        output: &'a AmpOutput,
+        load: &'a Load,
+        target: Target,
+        context: &'a Context,
+        settings: &'a Settings,
+    ) -> Self {
+        let speaker = load.is_speaker();
+        let z_nom = load.effective_nominal_ohm();
+        let zo = output.output_impedance_ohm();
+        let filter = output.output_filter.filter(|fl| !fl.post_filter_feedback);
+        let chain = Chain {
+            source: output.output_impedance,
+            cable_ohm: context.cable.as_ref().map_or(0.0, |c| c.resistance_ohm),
+            filter,
+        };
+        let readings = load.sensitivity.and_then(|s| s.readings(z_nom, speaker));
+        let fit = output.fit();
+        let gain_limited = output
+            .gain_db
+            .map(|g| settings.source_full_scale_vrms * undb20(g));
+        let v_oc = match (fit.open_circuit_voltage_vrms, gain_limited) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, None) => a,
+            (None, Some(g)) => Some(g),
+        };
+        Self {
+            output,
+            load,
+            context,
+            settings,
+            target,
+            speaker,
+            target_spl: target.peak_spl_db(),
+            z_nom,
+            zo,
+            model: load.impedance_model(),
+            offset: if speaker {
+                context.listening.offset_db()
+            } else {
+                0.0
+            },
+            place: if speaker { "at the seat" } else { "at the ear" },
+            readings,
+            s_v: readings.map(|r| r.db_per_v),
+            i_max: fit.current_limit_a,
+            fit,
+            gain_limited,
+            v_oc,
+            nominal: z_nom.map(|z| chain.at(1000.0, Complex64::new(z, 0.0))),
+            series_ohm: zo.map(|o| o + chain.cable_ohm),
+            chain,
+        }
+    }
+
+    /// The voltage at the load through a chain point (H, Z_in), and which limit binds;
+    /// `None` while the voltage limit is unknown.
+    pub fn load_voltage(&self, h: Complex64, z_in: Complex64) -> Option<(f64, Limit)> {
+        let v = self.v_oc?;
+        let (drive, limit) = limited_drive(v, self.i_max, z_in.norm());
+        Some((drive * h.norm(), limit))
+    }
+}

@@ -1,0 +1,141 @@
+//! Response step: the load's impedance over 20 Hz–20 kHz through the chain — the response
+//! deviation the source impedance causes, the maximum SPL per frequency, EPDR — and the
+//! damping factor and 1/8 rule against everything in series with the load.
+
+use num_complex::Complex64;
+
+use super::{CurvePoint, Findings, Rule, Severity, frequency_grid};
+use crate::chain::epdr_ohm;
+use crate::impedance::ImpedanceModel;
+use crate::units::{db20, fmt_sig};
+
+use super::pair::Pair;
+
+/// What the curve shows.
+pub(super) struct Response {
+    pub curve: Vec<CurvePoint>,
+    /// Lowest |Z| over the band, Ω.
+    pub min_impedance_ohm: Option<f64>,
+    /// Lowest EPDR and where, (Ω, Hz).
+    pub epdr_min: Option<(f64, f64)>,
+    /// Max − min deviation, dB (null when the output impedance or the curve is unknown).
+    pub deviation_spread_db: Option<f64>,
+}
+
+pub(super) fn curve(p: &Pair, f: &mut Findings) -> Response {
+    let grid = frequency_grid(p.settings.points_per_octave);
+    let mut curve = Vec::with_capacity(grid.len());
+    let mut held = false;
+    let mut z_min = f64::INFINITY;
+    let mut epdr_min: Option<(f64, f64)> = None;
+    if let Some(m) = &p.model {
+        let phase_known = m.phase_known();
+        // Without phase a magnitude is taken as resistive at that frequency.
+        let z_at = |fr: f64| {
+            let at = m.at(fr);
+            let z = if phase_known {
+                at.z
+            } else {
+                Complex64::new(at.z.norm(), 0.0)
+            };
+            (z, at.held_at_edge)
+        };
+        let ref_level =
+            p.zo.map(|_| db20(p.chain.at(1000.0, z_at(1000.0).0).0.norm()));
+        for &fr in &grid {
+            let (z, h_edge) = z_at(fr);
+            held |= h_edge;
+            z_min = z_min.min(z.norm());
+            let (h, zin) = p.chain.at(fr, z);
+            let deviation = ref_level.map(|r| db20(h.norm()) - r);
+            let max_spl = match (p.load_voltage(h, zin), p.s_v) {
+                (Some((vl, _)), Some(sv)) => Some(sv + db20(vl) + p.offset),
+                _ => None,
+            };
+            if phase_known && !matches!(m, ImpedanceModel::Flat { .. }) {
+                let e = epdr_ohm(z.norm(), z.arg());
+                if epdr_min.is_none_or(|(m, _)| e < m) {
+                    epdr_min = Some((e, fr));
+                }
+            }
+            curve.push(CurvePoint {
+                frequency_hz: fr,
+                impedance_ohm: z.norm(),
+                phase_deg: phase_known.then(|| z.arg().to_degrees()),
+                deviation_db: deviation,
+                max_spl_db: max_spl,
+            });
+        }
+        if held && let ImpedanceModel::Measured(c) = m {
+            let (lo, hi) = c.range_hz();
+            f.add(Severity::Info, Rule::CurveHeldAtEdge, format!("the measured curve covers {}–{} Hz; outside it the nearest measured value is held (not extrapolated)", fmt_sig(lo), fmt_sig(hi)));
+        }
+        if !phase_known {
+            f.add(Severity::Info, Rule::PhaseUnknown, "the measured curve has no phase; each point is treated as resistive for the deviation, and phase is reported as null".into());
+        }
+    }
+    let deviation_spread_db =
+        if curve.iter().all(|pt| pt.deviation_db.is_some()) && !curve.is_empty() {
+            let (lo, hi) = curve
+                .iter()
+                .filter_map(|pt| pt.deviation_db)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), d| {
+                    (a.min(d), b.max(d))
+                });
+            Some(hi - lo)
+        } else {
+            None
+        };
+    Response {
+        curve,
+        min_impedance_ohm: z_min.is_finite().then_some(z_min),
+        epdr_min,
+        deviation_spread_db,
+    }
+}
+
+/// Damping factor and the 1/8 rule against output impedance + cable, and the deviation in
+/// words. Returns (damping factor, largest source impedance the 1/8 rule allows).
+pub(super) fn damping(p: &Pair, r: &Response, f: &mut Findings) -> (Option<f64>, Option<f64>) {
+    let damping = match (p.z_nom, p.series_ohm) {
+        (Some(z), Some(o)) if o > 0.0 => Some(z / o),
+        _ => None,
+    };
+    if let (Some(z), Some(o)) = (p.z_nom, p.series_ohm)
+        && o == 0.0
+    {
+        f.add(
+            Severity::Info,
+            Rule::DampingFactor,
+            format!(
+                "output impedance 0 Ω: damping factor unbounded for {} Ω",
+                fmt_sig(z)
+            ),
+        );
+    }
+    let eighth = r.min_impedance_ohm.map(|zm| zm / 8.0);
+    if let (Some(lim), Some(o)) = (eighth, p.series_ohm) {
+        let zm = lim * 8.0;
+        // A relative tolerance: log-interpolated curves reproduce their points to ~1e-15.
+        if o <= lim * (1.0 + 1e-9) {
+            f.add(Severity::Info, Rule::EighthRule, format!("source impedance {} Ω ≤ 1/8 of the load's minimum {} Ω: response deviation stays below 20·log10(9/8) = 1.02 dB", fmt_sig(o), fmt_sig(zm)));
+        } else {
+            f.add(Severity::Warning, Rule::EighthRule, format!("source impedance {} Ω exceeds 1/8 of the load's minimum impedance {} Ω ({} Ω): the source colours the response wherever the impedance moves", fmt_sig(o), fmt_sig(zm), fmt_sig(lim)));
+        }
+    }
+    if let Some(d) = r.deviation_spread_db {
+        let limit = p.settings.deviation_limit_db;
+        if d > limit {
+            f.add(Severity::Warning, Rule::ResponseDeviation, format!("the source impedance shifts the response by {d:.2} dB across 20 Hz–20 kHz (above {} dB)", fmt_sig(limit)));
+        } else {
+            f.add(
+                Severity::Info,
+                Rule::ResponseDeviation,
+                format!(
+                    "the source impedance shifts the response by {d:.2} dB across 20 Hz–20 kHz"
+                ),
+            );
+        }
+    }
+    (damping, eighth)
+}
