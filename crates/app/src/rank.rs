@@ -2,7 +2,8 @@
 //! through the same analysis as a check, best first.
 
 use ampmatch_catalog::{AmpDevice, Device, DeviceKind, DeviceType, LoadDevice};
-use ampmatch_core::analysis::{Report, Severity, Verdict};
+use ampmatch_core::amplifier::OutputKind;
+use ampmatch_core::analysis::{Report, Verdict};
 
 use crate::resolve::Devices;
 use crate::setup::Setup;
@@ -25,41 +26,50 @@ pub struct RankRow {
     pub report: Report,
 }
 
-/// Best first: good, then marginal, then insufficient (closest first), then unknown; unsafe
-/// last, since an amplifier that can hurt the load is no fit however loud it is. Among good
-/// and marginal pairs, fewer warnings first (too loud, volume at the bottom of the knob,
-/// coloured response, hiss), then headroom nearest 10 dB: enough for peaks without the
-/// excess that brings hiss and a twitchy volume knob.
-fn order(r: &Report) -> (u8, usize, i64) {
+/// Whether an output is meant for a load of this kind: speaker terminals for loudspeakers
+/// and drivers; headphone, DAC-amp, dongle and player outputs and integrated amplifiers'
+/// headphone jacks for headphones and IEMs.
+pub fn meant_for(output: OutputKind, speaker_load: bool) -> bool {
+    (output == OutputKind::Speaker) == speaker_load
+}
+
+/// Best first: good, marginal, insufficient (closest to the target first), unknown; then
+/// unsafe and incompatible, since no loudness makes up for harm. Within a verdict, complete
+/// answers before incomplete ones, then fewer cautions, then headroom nearest 10 dB (enough
+/// for peaks without the excess that brings hiss and a twitchy volume knob).
+fn order(r: &Report) -> (u8, bool, usize, i64) {
     let class = match r.verdict {
         Verdict::Good => 0,
         Verdict::Marginal => 1,
         Verdict::Insufficient => 2,
         Verdict::Unknown => 3,
         Verdict::Unsafe => 4,
+        Verdict::Incompatible => 5,
     };
-    let warnings = r
-        .findings
-        .iter()
-        .filter(|f| f.severity != Severity::Info)
-        .count();
     let headroom = r.headroom_db.unwrap_or(f64::NEG_INFINITY);
-    let distance = match class {
-        0 | 1 => (headroom - 10.0).abs(),
-        _ => -headroom,
+    let distance = match r.verdict {
+        Verdict::Insufficient => -headroom,
+        _ => (headroom - 10.0).abs(),
     };
     let distance = if distance.is_finite() {
         (distance * 100.0) as i64
     } else {
         i64::MAX
     };
-    (class, if class <= 1 { warnings } else { 0 }, distance)
+    (class, !r.complete, r.checks.cautions(), distance)
 }
 
-/// Every catalog pairing for `what`, best first (ties by id). A catalog device that fails
-/// to load or has no suitable output is left out.
-pub fn rank(devices: &dyn Devices, setup: &Setup, what: Ranking) -> Vec<RankRow> {
+/// Every catalog pairing for `what`, best first (ties by id). Only outputs meant for the
+/// load's kind ([`meant_for`]) unless `all_outputs`. A catalog device that fails to load or
+/// has no suitable output is left out.
+pub fn rank(
+    devices: &dyn Devices,
+    setup: &Setup,
+    what: Ranking,
+    all_outputs: bool,
+) -> Vec<RankRow> {
     let catalog = devices.catalog();
+    let keep = |r: &Report, speaker: bool| all_outputs || meant_for(r.output_kind, speaker);
     let mut rows: Vec<RankRow> = Vec::new();
     match what {
         Ranking::LoadsFor(amp, kind) => {
@@ -70,6 +80,7 @@ pub fn rank(devices: &dyn Devices, setup: &Setup, what: Ranking) -> Vec<RankRow>
             {
                 if let Ok(Device::Load(load)) = devices.load(e)
                     && let Ok(report) = setup.analyze(amp, &load, None)
+                    && keep(&report, load.load.is_speaker())
                 {
                     rows.push(RankRow { id: e.id, report });
                 }
@@ -83,6 +94,7 @@ pub fn rank(devices: &dyn Devices, setup: &Setup, what: Ranking) -> Vec<RankRow>
             {
                 if let Ok(Device::Amplifier(amp)) = devices.load(e)
                     && let Ok(report) = setup.analyze(&amp, load, None)
+                    && keep(&report, load.load.is_speaker())
                 {
                     rows.push(RankRow { id: e.id, report });
                 }

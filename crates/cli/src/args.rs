@@ -88,8 +88,12 @@ pub struct RankArgs {
     #[arg(long)]
     pub load: Option<String>,
     /// Only loads of this type (with --amp).
-    #[arg(long, value_parser = ["headphone", "speaker", "driver"])]
+    #[arg(long, value_parser = ["headphone", "speaker", "driver"], requires = "amp")]
     pub kind: Option<String>,
+    /// Also outputs not meant for the load's kind (speaker terminals for a headphone,
+    /// headphone jacks for a loudspeaker); by default they are left out.
+    #[arg(long)]
+    pub all_outputs: bool,
     /// How many to show.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,

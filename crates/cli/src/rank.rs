@@ -3,6 +3,7 @@
 
 use ampmatch_app::{Ranking, rank};
 use ampmatch_catalog::{Catalog, DeviceType};
+use ampmatch_plot::text;
 use anyhow::{Context as _, Result};
 use serde_json::json;
 
@@ -16,11 +17,16 @@ pub fn run(a: &RankArgs) -> Result<()> {
         (Some(name), _) => {
             let amp = check::amp(&catalog, name).context("--amp")?;
             let kind = a.kind.as_deref().and_then(DeviceType::parse);
-            rank(&catalog, &setup, Ranking::LoadsFor(&amp, kind))
+            rank(
+                &catalog,
+                &setup,
+                Ranking::LoadsFor(&amp, kind),
+                a.all_outputs,
+            )
         }
         (None, Some(name)) => {
             let load = check::load(&catalog, name).context("--load")?;
-            rank(&catalog, &setup, Ranking::AmpsFor(&load))
+            rank(&catalog, &setup, Ranking::AmpsFor(&load), a.all_outputs)
         }
         (None, None) => unreachable!("clap requires --amp or --load"),
     };
@@ -29,7 +35,15 @@ pub fn run(a: &RankArgs) -> Result<()> {
         let out: Vec<_> = rows
             .iter()
             .map(|row| (row.id, &row.report))
-            .map(|(id, r)| json!({"id": id, "amp": r.amp, "load": r.load, "output": r.output, "verdict": r.verdict, "headroom_db": r.headroom_db, "max_spl_db": r.max.spl_db, "deviation_spread_db": r.deviation_spread_db}))
+            .map(|(id, r)| {
+                let (decided_by, _) = r.checks.deciding(r.verdict);
+                json!({"id": id, "amp": r.amp, "load": r.load, "output": r.output,
+                    "output_kind": r.output_kind, "verdict": r.verdict, "complete": r.complete,
+                    "reason": text::reason(r, false), "decided_by": decided_by,
+                    "unknown": r.checks.unknown(), "checks": r.checks,
+                    "headroom_db": r.headroom_db, "max_spl_db": r.max.spl_db,
+                    "deviation_spread_db": r.deviation_spread_db})
+            })
             .collect();
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
@@ -45,6 +59,7 @@ pub fn run(a: &RankArgs) -> Result<()> {
             other,
             r.output
         );
+        println!("       {}", text::reason(r, false));
     }
     Ok(())
 }

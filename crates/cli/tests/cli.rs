@@ -136,7 +136,10 @@ fn o2_into_33_ohm_reproduces_the_measured_current_limited_point() {
 fn speaker_amp_into_iem_is_unsafe_and_headphone_amp_into_iem_is_not() {
     // BT20A: 50 W into 4 Ω at 10 % THD → 40 W at the 1 % clipping onset → √(40·4) = 12.65 V.
     // 64 Audio Nio: 106 dB/mW at 6 Ω = 106 + 10·log10(1000/6) = 128.22 dB/V →
-    // 128.22 + 20·log10(12.65) = 128.22 + 22.04 = 150.26 dB SPL, past 130 dB.
+    // 128.22 + 20·log10(12.65) = 128.22 + 22.04 = 150.26 dB SPL, past the 140 dB limit
+    // beyond which no exposure is permitted: the hearing check is a problem. And before any
+    // level: the BT20A's output is bridged (BTL, TPA3116D2 stereo mode) and the Nio has an
+    // ordinary 3-pole plug, which would short the bridge: incompatible, which outranks unsafe.
     let r = json(&[
         "check",
         "--amp",
@@ -145,14 +148,16 @@ fn speaker_amp_into_iem_is_unsafe_and_headphone_amp_into_iem_is_not() {
         "64-audio-nio",
         "--json",
     ]);
-    assert_eq!(r["verdict"], "unsafe");
+    assert_eq!(r["verdict"], "incompatible");
+    assert_eq!(r["checks"]["connection"]["status"], "problem");
+    assert_eq!(r["checks"]["hearing"]["status"], "problem");
     close(num(&r, "max.spl_db"), 128.22 + 22.04, 0.05, "max SPL");
     assert!(
         r["findings"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["rule"] == "exceeds-pain-threshold" && f["severity"] == "critical")
+            .any(|f| f["rule"] == "exceeds-impulse-limit" && f["severity"] == "critical")
     );
 }
 
@@ -365,7 +370,8 @@ fn catalog_search_and_show() {
 fn cross_cases_fall_out_of_the_physics() {
     // A speaker amp (Bryston 4B: 250 W @ 8 Ω = 44.72 V behind 0.06 Ω, i.e. 45.06 V open
     // circuit) into the 97 dB/V, 300 Ω HD600: 45.06·300/300.06 = 45.05 V →
-    // 97 + 20·log10(45.05) = 130.07 dB, past the 130 dB threshold of pain.
+    // 97 + 20·log10(45.05) = 130.07 dB, past the 130 dB threshold of pain from a power
+    // amplifier with no volume control of its own: unsafe.
     let r = json(&[
         "check",
         "--amp",
@@ -385,7 +391,8 @@ fn cross_cases_fall_out_of_the_physics() {
         "64 Audio Nio",
         "--json",
     ]);
-    assert_eq!(r["verdict"], "unsafe");
+    // Bridged into a 3-pole plug: incompatible before it is unsafe.
+    assert_eq!(r["verdict"], "incompatible");
     // A headphone amp into a bookshelf speaker at the default seat: far short.
     let r = json(&[
         "check",
@@ -917,15 +924,37 @@ fn rank_orders_the_catalog_by_fit() {
         "--json",
     ]);
     let rows = v.as_array().unwrap();
-    assert!(rows.len() > 100, "{}", rows.len());
+    // By default only outputs meant for headphones: no speaker terminals.
+    assert!(rows.len() > 80, "{}", rows.len());
+    assert!(rows.iter().all(|r| r["output_kind"] != "speaker"));
+    let all = json(&[
+        "rank",
+        "--load",
+        "Sennheiser HD600",
+        "--all-outputs",
+        "--limit",
+        "400",
+        "--json",
+    ]);
+    let all = all.as_array().unwrap();
+    assert!(all.len() > rows.len() && all.iter().any(|r| r["output_kind"] == "speaker"));
+    // The bridged BT20A sorts last among them: incompatible.
+    assert_eq!(all.last().unwrap()["verdict"], "incompatible");
     let class = |r: &Value| {
-        ["good", "marginal", "insufficient", "unknown", "unsafe"]
-            .iter()
-            .position(|c| r["verdict"] == *c)
-            .unwrap()
+        [
+            "good",
+            "marginal",
+            "insufficient",
+            "unknown",
+            "unsafe",
+            "incompatible",
+        ]
+        .iter()
+        .position(|c| r["verdict"] == *c)
+        .unwrap()
     };
     assert_eq!(rows[0]["verdict"], "good");
-    for w in rows.windows(2) {
+    for w in rows.windows(2).chain(all.windows(2)) {
         assert!(
             class(&w[0]) <= class(&w[1]),
             "{} before {}",

@@ -123,6 +123,12 @@ pub struct AmpOutput {
     pub min_load_ohm: Option<f64>,
     /// Class-D output filter, when known.
     pub output_filter: Option<OutputFilter>,
+    /// Whether the output has a volume control of its own (false for a power amplifier,
+    /// whose level is set by the source or preamplifier in front of it).
+    pub volume_control: bool,
+    /// Whether the output is bridged (BTL: both terminals driven, neither at ground);
+    /// `None` when no source says.
+    pub bridged: Option<bool>,
 }
 
 impl AmpOutput {
@@ -142,6 +148,8 @@ impl AmpOutput {
             class: None,
             min_load_ohm: None,
             output_filter: None,
+            volume_control: true,
+            bridged: None,
         }
     }
 
@@ -206,6 +214,9 @@ impl AmpOutput {
         // A bridged output puts each half across half the load: the minimum load doubles.
         out.min_load_ohm = self.min_load_ohm.or(base.min_load_ohm.map(|z| 2.0 * z));
         out.output_filter = self.output_filter.or(base.output_filter);
+        out.volume_control = self.volume_control && base.volume_control;
+        // Derived as the bridge of another output: both its terminals are driven.
+        out.bridged = Some(true);
         out.notes = self.notes.clone();
         out.notes.push(Note::new(
             NoteKind::Assumption,

@@ -26,12 +26,14 @@ pub mod units;
 pub use amplifier::{
     AmpClass, AmpOutput, Amplifier, Confidence, OutputFilter, OutputKind, RatingPoint, Supply,
 };
-pub use analysis::{Finding, Report, Rule, Settings, Severity, Target, Verdict, analyze};
+pub use analysis::{
+    Check, Checks, Finding, Report, Rule, Settings, Severity, Status, Target, Verdict, analyze,
+};
 pub use error::{Error, Result};
 pub use evidence::{Note, NoteKind};
 pub use impedance::{
     DriverResonance, Enclosure, ImpedanceModel, MeasuredCurve, SourceImpedance, ThieleSmall,
 };
 pub use listening::{Listening, Preset};
-pub use load::{HeadphoneForm, Load, LoadKind, PowerHandling};
+pub use load::{DriverTech, HeadphoneForm, Load, LoadKind, Plug, PowerHandling};
 pub use sensitivity::{Sensitivity, SensitivityUnit};

@@ -83,6 +83,64 @@ impl PowerHandling {
     }
 }
 
+/// How a headphone's cable ends: a 3-pole plug joins both channels' returns at one ground
+/// contact; a balanced (4-pole 4.4 mm, XLR4, 2.5 mm) cable keeps them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Plug {
+    /// TRS with a shared ground (3.5 mm, 6.35 mm): the ordinary headphone plug.
+    #[default]
+    #[serde(rename = "3-pole")]
+    ThreePole,
+    /// A balanced, 4-wire connection (or a cable for one is available).
+    Balanced,
+}
+
+/// A headphone's driver technology, which decides how much its impedance swings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DriverTech {
+    /// Moving coil: one resonance, a fairly flat impedance otherwise.
+    Dynamic,
+    /// Planar magnetic: an almost resistive impedance.
+    Planar,
+    /// Electrostatic (needs its own energiser).
+    Electrostatic,
+    /// Balanced armatures, usually several with a crossover: the impedance swings widely.
+    BalancedArmature,
+    /// Dynamic plus balanced armatures with a crossover: the impedance swings.
+    Hybrid,
+    /// Air-motion transformer and other technologies.
+    Other,
+    /// Not stated.
+    #[default]
+    Unknown,
+}
+
+impl DriverTech {
+    /// The technology a device file's `driver` names.
+    pub fn parse(s: &str) -> Self {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "dynamic" => DriverTech::Dynamic,
+            "planar" => DriverTech::Planar,
+            "electrostatic" => DriverTech::Electrostatic,
+            "balanced-armature" | "ba" => DriverTech::BalancedArmature,
+            "hybrid" => DriverTech::Hybrid,
+            "unknown" | "" => DriverTech::Unknown,
+            _ => DriverTech::Other,
+        }
+    }
+
+    /// True when the impedance can swing widely (crossovers of several drivers), or when
+    /// nothing rules it out.
+    pub fn may_swing(self) -> bool {
+        matches!(
+            self,
+            DriverTech::BalancedArmature | DriverTech::Hybrid | DriverTech::Unknown
+        )
+    }
+}
+
 /// A load the amplifier drives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Load {
@@ -110,6 +168,10 @@ pub struct Load {
     pub confidence: Confidence,
     /// Notes from the sources the report should show.
     pub notes: Vec<crate::evidence::Note>,
+    /// How a headphone is plugged in.
+    pub plug: Plug,
+    /// A headphone's driver technology.
+    pub driver: DriverTech,
 }
 
 impl Load {
@@ -133,6 +195,8 @@ impl Load {
             spl_max_db: None,
             confidence: Confidence::User,
             notes: vec![],
+            plug: Plug::default(),
+            driver: DriverTech::default(),
         }
     }
 

@@ -331,7 +331,9 @@ fn stated_current_limit_binds_into_low_impedance() {
 #[test]
 fn speaker_amp_into_sensitive_iem_is_unsafe() {
     // 50 W into 4 Ω → √(50·4) = 14.14 V; with 0 Ω source into a 122 dB/V IEM:
-    // 122 + 20·log10(14.14) = 122 + 23.01 = 145.0 dB SPL > 130 dB (physics.md: "about 145").
+    // 122 + 20·log10(14.14) = 122 + 23.01 = 145.0 dB SPL (physics.md: "about 145"), above
+    // the 140 dB peak beyond which no exposure is permitted (NIOSH/OSHA): unsafe even with
+    // a volume control in the path.
     let mut out = AmpOutput::new("speaker", OutputKind::Speaker);
     out.ratings
         .push(RatingPoint::from_power(4.0, 50.0, Confidence::Low, "TPA3116D2").unwrap());
@@ -345,11 +347,8 @@ fn speaker_amp_into_sensitive_iem_is_unsafe() {
     let r = analyze("Fosi", &out, &load, Target::default(), &Settings::default());
     close(r.max.spl_db.unwrap(), 145.0, 0.05, "max SPL");
     assert_eq!(r.verdict, Verdict::Unsafe);
-    assert!(
-        r.findings
-            .iter()
-            .any(|f| f.rule == "exceeds-pain-threshold")
-    );
+    assert!(r.findings.iter().any(|f| f.rule == "exceeds-impulse-limit"));
+    assert_eq!(r.checks.hearing.status, ampmatch_core::Status::Problem);
 }
 
 #[test]

@@ -187,13 +187,26 @@ fn draw_chart(
         .collect();
     {
         if ys.is_empty() {
-            let (_, height) = root.dim_in_pixel();
+            // Still a chart: its title, and each pair with what is not known.
             root.draw(&Text::new(
-                format!("{title}: not known for this pairing"),
-                (20, (height / 2) as i32),
+                format!("{title}: not known"),
+                (20, 30),
                 ("sans-serif", 16),
             ))
             .map_err(draw_err)?;
+            for (i, (name, _)) in series.iter().enumerate() {
+                let why = match kind {
+                    ChartKind::Deviation => "no impedance curve or output impedance",
+                    ChartKind::Phase => "no phase in the impedance data",
+                    _ => "a figure is missing",
+                };
+                root.draw(&Text::new(
+                    format!("{name}: not known ({why})"),
+                    (20, 60 + 22 * i as i32),
+                    ("sans-serif", 14),
+                ))
+                .map_err(draw_err)?;
+            }
             return Ok(());
         }
         let (mut lo, mut hi) = ys

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use ampmatch_core::analysis::{Limit, Report, Severity, Target, Verdict};
+use ampmatch_core::analysis::{Limit, Report, Severity, Status, Target, Verdict};
 use ampmatch_core::sensitivity::{SensitivityReadings, SensitivityUnit};
 use ampmatch_core::units::{fmt_current as current, fmt_opt as opt, fmt_power as power, fmt_sig};
 
@@ -16,7 +16,60 @@ pub fn headline(v: Verdict) -> (&'static str, &'static str) {
         Verdict::Insufficient => ("INSUFFICIENT", "cannot reach the target"),
         Verdict::Unsafe => ("UNSAFE", "can damage the load or your hearing"),
         Verdict::Unknown => ("UNKNOWN", "a figure needed for the level is missing"),
+        Verdict::Incompatible => ("INCOMPATIBLE", "cannot be connected as it is"),
     }
+}
+
+/// A check's status as a short word.
+pub fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Ok => "ok",
+        Status::Caution => "caution",
+        Status::Problem => "problem",
+        Status::Unknown => "unknown",
+        Status::NotApplicable => "n/a",
+    }
+}
+
+/// "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Why the verdict is what it is, in one line: the deciding check, and what is not known
+/// (beside the word, so a `good` that is not complete never reads as more than it is) —
+/// with `settle`, also the figures that would settle it.
+pub fn reason(r: &Report, settle_too: bool) -> String {
+    let (_, check) = r.checks.deciding(r.verdict);
+    let mut s = match (r.verdict, r.headroom_db) {
+        (Verdict::Good, Some(h)) => format!("loud enough, {h:+.1} dB"),
+        _ => check.message.clone(),
+    };
+    let unknown: Vec<(&str, &str)> = r
+        .checks
+        .all()
+        .into_iter()
+        .filter(|(_, c)| c.status == Status::Unknown)
+        .map(|(n, c)| (n, c.settle.unwrap_or("a missing figure")))
+        .collect();
+    if !unknown.is_empty() && r.verdict != Verdict::Unknown {
+        let names: Vec<String> = unknown.iter().map(|(n, _)| n.to_string()).collect();
+        let settles: Vec<String> = unknown.iter().map(|(_, s)| s.to_string()).collect();
+        s.push_str(&format!("; {} not known", and_list(&names)));
+        if settle_too {
+            s.push_str(&format!(" (would need {})", and_list(&settles)));
+        }
+    }
+    s
+}
+
+/// The verdict line: "GOOD — loud enough, +4.2 dB; response and hiss not known (…)".
+pub fn verdict_line(r: &Report) -> String {
+    format!("{} — {}", headline(r.verdict).0, reason(r, true))
 }
 
 /// The mark a finding is listed with.
@@ -284,14 +337,17 @@ pub fn sections(r: &Report) -> Vec<Section> {
 pub fn report(r: &Report, amp_id: &str, load_id: &str) -> String {
     let mut s = String::new();
     let w = &mut s;
-    let (word, why) = headline(r.verdict);
-    let _ = writeln!(w, "{word} — {why}");
+    let _ = writeln!(w, "{}", verdict_line(r));
     let _ = writeln!(
         w,
         "  {} [{} output] ({amp_id})  →  {} ({load_id})",
         r.amp, r.output, r.load
     );
     let _ = writeln!(w, "  target: {}", target(r));
+    let _ = writeln!(w, "\nChecks");
+    for (name, c) in r.checks.all() {
+        let _ = writeln!(w, "  {name:<11} {:<8} {}", status_word(c.status), c.message);
+    }
     for section in sections(r) {
         let _ = writeln!(w, "\n{}", section.title);
         for l in section.lines {

@@ -304,6 +304,8 @@ struct IndexPage {
     pair: String,
     target_line: String,
     numbers: Vec<(String, String)>,
+    /// The seven checks: question, status, message.
+    checks: Vec<(String, String, String)>,
     findings: Vec<(String, String, String)>,
     compare: Vec<(String, String, String, String)>,
     charts: Vec<(String, String, String)>,
@@ -385,6 +387,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         pair: String::new(),
         target_line: String::new(),
         numbers: vec![],
+        checks: vec![],
         findings: vec![],
         compare: vec![],
         charts: vec![],
@@ -416,8 +419,19 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
             let (_, r) = &reports[0];
             page.has_result = true;
             page.verdict = r.verdict.to_string();
-            let (_, why) = text::headline(r.verdict);
-            page.verdict_line = text::capitalised(why);
+            page.verdict_line = text::capitalised(&text::reason(r, false));
+            page.checks = r
+                .checks
+                .all()
+                .into_iter()
+                .map(|(q, c)| {
+                    (
+                        text::capitalised(q),
+                        text::status_word(c.status).to_string(),
+                        c.message.clone(),
+                    )
+                })
+                .collect();
             page.pair = format!("{} [{} output] → {}", r.amp, r.output, r.load);
             page.target_line = format!("target {} dB SPL peak", fmt_sig(r.target_spl_db));
             page.numbers = numbers(r);

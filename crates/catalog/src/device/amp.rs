@@ -2,8 +2,8 @@
 //! source, range-checked, arbitrated ([`super::claims`]) and turned into rating points.
 
 use ampmatch_core::amplifier::{
-    AmpClass, AmpOutput, Amplifier, Confidence, CurrentClaim, Noise, OutputFilter, RatingPoint,
-    Supply,
+    AmpClass, AmpOutput, Amplifier, Confidence, CurrentClaim, Noise, OutputFilter, OutputKind,
+    RatingPoint, Supply,
 };
 use ampmatch_core::evidence::{Note, NoteKind};
 use ampmatch_core::impedance::SourceImpedance;
@@ -91,6 +91,15 @@ fn build_output(
 ) -> Result<AmpOutput> {
     let mut out = AmpOutput::new(&o.name, o.kind);
     out.class = class;
+    out.volume_control = o.volume_control.unwrap_or(true);
+    out.bridged = o.bridged;
+    if o.bridged.is_some() && o.kind != OutputKind::Speaker {
+        return Err(ctx.field_error(
+            &format!("{opath}.bridged"),
+            format!("{}", o.bridged.unwrap_or_default()),
+            "allowed only on a speaker output (kind = \"speaker\"); a balanced headphone output is kind = \"balanced\"".into(),
+        ));
+    }
     out.min_load_ohm = o
         .min_load_ohm
         .map(|z| {

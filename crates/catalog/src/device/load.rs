@@ -4,7 +4,7 @@
 use ampmatch_core::amplifier::Confidence;
 use ampmatch_core::evidence::{Note, NoteKind};
 use ampmatch_core::impedance::{DriverResonance, Enclosure, ImpedanceModel, ThieleSmall};
-use ampmatch_core::load::{Load, LoadKind, PowerHandling};
+use ampmatch_core::load::{DriverTech, Load, LoadKind, PowerHandling};
 use ampmatch_core::sensitivity::{Sensitivity, SensitivityUnit};
 
 use super::locate::{Ctx, fmt_value};
@@ -318,6 +318,11 @@ pub(super) fn build_headphone(
     load.sensitivity = sensitivity;
     load.impedance = impedance;
     load.max_input_power_w = max_input_power_w;
+    load.plug = f.plug.unwrap_or_default();
+    load.driver = f
+        .driver
+        .as_deref()
+        .map_or(DriverTech::Unknown, DriverTech::parse);
     load.confidence = f.confidence.unwrap_or(Confidence::User);
     load.notes = notes;
     Ok(LoadDevice {

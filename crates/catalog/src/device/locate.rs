@@ -135,6 +135,8 @@ pub(crate) fn allowed_for(key: &str) -> &'static str {
         "brand" | "model" | "name" => "a non-empty text",
         "form" => "\"over-ear\", \"on-ear\" or \"in-ear\"",
         "kind" => "\"single-ended\", \"balanced\", \"speaker\" or \"unspecified\"",
+        "plug" => "\"3-pole\" or \"balanced\"",
+        "volume_control" | "bridged" | "post_filter_feedback" => "true or false",
         "sensitivity_unit" => "\"dB/mW\", \"dB/V\" or \"unknown\"",
         "outputs" => "at least one [[outputs]] table with name and kind",
         "confidence" => "\"high\", \"medium\", \"low\", \"unverified\" or \"user\"",

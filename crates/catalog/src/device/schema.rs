@@ -3,7 +3,7 @@
 //! [`super::amp`] and [`super::load`] build from these after validating every value.
 
 use ampmatch_core::amplifier::{Confidence, OutputKind};
-use ampmatch_core::load::HeadphoneForm;
+use ampmatch_core::load::{HeadphoneForm, Plug};
 use ampmatch_core::sensitivity::SensitivityUnit;
 use serde::Deserialize;
 
@@ -132,6 +132,8 @@ with_figures! {
         sources: Option<Vec<SourceFile>>,
         min_load_ohm: Option<f64>,
         output_filter: Option<FilterFile>,
+        volume_control: Option<bool>,
+        bridged: Option<bool>,
     }
 }
 
@@ -187,6 +189,7 @@ pub(crate) struct HeadphoneFile {
     pub(crate) sensitivity_db: Option<f64>,
     pub(crate) sensitivity_unit: Option<SensitivityUnit>,
     pub(crate) max_input_power_mw: Option<f64>,
+    pub(crate) plug: Option<Plug>,
     pub(crate) confidence: Option<Confidence>,
     pub(crate) source: Option<String>,
     pub(crate) impedance_curve: Option<CurveFile>,

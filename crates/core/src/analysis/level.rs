@@ -1,6 +1,7 @@
 //! Level step: the sensitivity in dB/V, the drive the target needs, the output's limits,
 //! what it delivers at the nominal impedance, the headroom, and power into any load.
 
+use super::checks::{Check, Status};
 use super::{Findings, Max, PowerPoint, Required, Rule, Severity};
 use crate::chain::{Limit, limited_drive};
 use crate::evidence::Confidence;
@@ -208,6 +209,73 @@ pub(super) fn headroom_findings(
     } else {
         f.add(Severity::Info, Rule::Headroom, format!("maximum {m:.1} dB SPL {place} leaves {h:.1} dB above the {target} dB target ({lim}-limited)"));
     }
+}
+
+/// The loudness check: headroom at the target — problem below 0 dB, caution below the
+/// marginal headroom (3 dB), unknown when the maximum level cannot be computed.
+pub(super) fn loudness_check(
+    p: &Pair,
+    headroom: Option<f64>,
+    max: &Max,
+    limited_by: Option<Limit>,
+) -> Check {
+    let (Some(h), Some(m)) = (headroom, max.spl_db) else {
+        let (what, settle) = if p.load.sensitivity.is_none() {
+            (
+                "the load's sensitivity is not known",
+                "the load's sensitivity",
+            )
+        } else if p.z_nom.is_none() {
+            ("the load's impedance is not known", "the load's impedance")
+        } else if p.readings.is_none() {
+            (
+                "the sensitivity cannot be read in dB/V",
+                "the sensitivity's unit and the load's impedance",
+            )
+        } else {
+            (
+                "no power, voltage or current rating is known for the output",
+                "a power or voltage rating of the output",
+            )
+        };
+        return Check::unknown(
+            Rule::LoudnessUnknown,
+            format!("the maximum level cannot be computed: {what}"),
+            settle,
+        );
+    };
+    let lim = match limited_by {
+        Some(Limit::Current) => "current",
+        _ => "voltage",
+    };
+    let (place, target) = (p.place, fmt_sig(p.target_spl));
+    let (status, rule, message) = if h < 0.0 {
+        (
+            Status::Problem,
+            Rule::InsufficientHeadroom,
+            format!(
+                "{:.1} dB short of the {target} dB target: {m:.1} dB SPL {place} at full output ({lim}-limited)",
+                -h
+            ),
+        )
+    } else if h < p.settings.marginal_headroom_db {
+        (
+            Status::Caution,
+            Rule::LowHeadroom,
+            format!(
+                "only {h:.1} dB above the {target} dB target: {m:.1} dB SPL {place} at full output ({lim}-limited)"
+            ),
+        )
+    } else {
+        (
+            Status::Ok,
+            Rule::Headroom,
+            format!(
+                "loud enough: {m:.1} dB SPL {place} at full output, {h:.1} dB above the {target} dB target"
+            ),
+        )
+    };
+    Check::new(status, rule, message, Some(h), "dB")
 }
 
 /// Power into resistive loads from 1 Ω to 1 kΩ (12 per decade), behind the output

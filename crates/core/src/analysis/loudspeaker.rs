@@ -2,6 +2,7 @@
 //! the amplifier's minimum load, EPDR, and the amplifier's power against the speaker's
 //! power ratings and maximum SPL.
 
+use super::checks::{Check, Status};
 use super::response::Response;
 use super::{Findings, Max, Rule, Severity};
 use crate::amplifier::AmpClass;
@@ -15,6 +16,8 @@ pub(super) struct Loudspeaker {
     pub qts_shifted: Option<f64>,
     /// Amplifier power into the nominal impedance / the continuous rating.
     pub power_ratio: Option<f64>,
+    /// The damage check for a loudspeaker (None for headphones, judged by the safety step).
+    pub damage: Option<Check>,
 }
 
 pub(super) fn check(p: &Pair, max: &Max, r: &Response, f: &mut Findings) -> Loudspeaker {
@@ -22,6 +25,7 @@ pub(super) fn check(p: &Pair, max: &Max, r: &Response, f: &mut Findings) -> Loud
         qes_shifted: None,
         qts_shifted: None,
         power_ratio: None,
+        damage: None,
     };
     if let (Some(ts), Some(rs)) = (&p.load.thiele_small, p.series_ohm) {
         let (qes, qts) = ts.driver.shifted_q(rs);
@@ -46,7 +50,9 @@ pub(super) fn check(p: &Pair, max: &Max, r: &Response, f: &mut Findings) -> Loud
             format!("equivalent peak dissipation resistance falls to {} Ω at {} Hz: a class-B/AB output stage heats as if driving that resistor", fmt_sig(e), fmt_sig(fr)),
         );
     }
-    out.power_ratio = ratings(p, max, f);
+    let (ratio, damage) = ratings(p, max, f);
+    out.power_ratio = ratio;
+    out.damage = Some(damage);
     if let (Some(spec), Some(m)) = (p.load.spl_max_db, max.spl_db) {
         let at_1m = m - p.offset;
         if at_1m > spec {
@@ -70,17 +76,35 @@ fn min_load(p: &Pair, r: &Response, f: &mut Findings) {
 }
 
 /// The amplifier's power against the speaker's ratings: below 1× clips, 1–4× is fine (about
-/// 2× recommended), above the peak rating is unsafe. Returns the power ratio.
-fn ratings(p: &Pair, max: &Max, f: &mut Findings) -> Option<f64> {
+/// 2× recommended), above the peak rating is a problem. Returns the power ratio and the
+/// damage check.
+fn ratings(p: &Pair, max: &Max, f: &mut Findings) -> (Option<f64>, Check) {
     let Some(((cont, how), peak)) = p
         .load
         .power_handling
         .and_then(|ph| ph.continuous().map(|c| (c, ph.peak())))
     else {
-        f.add(Severity::Info, Rule::MissingPowerRating, "the speaker has no power rating, so the amplifier's power cannot be compared with it (power_ratio_to_rating is null)".into());
-        return None;
+        let message = "the speaker has no power rating, so the amplifier's power cannot be compared with it (power_ratio_to_rating is null)";
+        f.add(Severity::Info, Rule::MissingPowerRating, message.into());
+        return (
+            None,
+            Check::unknown(
+                Rule::MissingPowerRating,
+                "the speaker states no power rating, so damage cannot be judged".into(),
+                "the speaker's continuous (RMS) power rating",
+            ),
+        );
     };
-    let pw = max.power_w?;
+    let Some(pw) = max.power_w else {
+        return (
+            None,
+            Check::unknown(
+                Rule::DamageUnknown,
+                "the power at full output cannot be computed".into(),
+                "the figures the loudness check lacks",
+            ),
+        );
+    };
     let r = pw / cont;
     let msg = format!(
         "the amplifier gives {} W into {} Ω, {r:.2}× the speaker's {} W ({how})",
@@ -88,25 +112,44 @@ fn ratings(p: &Pair, max: &Max, f: &mut Findings) -> Option<f64> {
         fmt_sig(p.z_nom.unwrap_or(f64::NAN)),
         fmt_sig(cont)
     );
-    if r < 1.0 {
-        f.add(Severity::Warning, Rule::AmpPowerBelowRating, format!("{msg}: pushed hard it clips, and clipping destroys tweeters sooner than clean power does; about 2× the rating is the recommendation"));
+    let mut check = if r < 1.0 {
+        let text = format!(
+            "{msg}: pushed hard it clips, and clipping destroys tweeters sooner than clean power does; about 2× the rating is the recommendation"
+        );
+        f.add(Severity::Warning, Rule::AmpPowerBelowRating, text.clone());
+        Check::new(
+            Status::Caution,
+            Rule::AmpPowerBelowRating,
+            text,
+            Some(r),
+            "×",
+        )
     } else if r <= 4.0 {
-        f.add(
-            Severity::Info,
-            Rule::AmpPowerVsRating,
-            format!("{msg}: within 1–4×, about 2× is the recommendation (with a limiter above 1×)"),
-        );
+        let text =
+            format!("{msg}: within 1–4×, about 2× is the recommendation (with a limiter above 1×)");
+        f.add(Severity::Info, Rule::AmpPowerVsRating, text.clone());
+        Check::new(Status::Ok, Rule::AmpPowerVsRating, text, Some(r), "×")
     } else {
-        f.add(
-            Severity::Warning,
-            Rule::AmpPowerVsRating,
-            format!("{msg}: above 4×, keep the level down or use a limiter"),
-        );
-    }
+        let text = format!("{msg}: above 4×, keep the level down or use a limiter");
+        f.add(Severity::Warning, Rule::AmpPowerVsRating, text.clone());
+        Check::new(Status::Caution, Rule::AmpPowerVsRating, text, Some(r), "×")
+    };
     if let Some((pk, pk_how)) = peak
         && pw > pk
     {
-        f.add(Severity::Critical, Rule::ExceedsPeakRating, format!("at full output the amplifier delivers {} W, above the speaker's peak rating of {} W ({pk_how})", fmt_sig(pw), fmt_sig(pk)));
+        let text = format!(
+            "at full output the amplifier delivers {} W, above the speaker's peak rating of {} W ({pk_how})",
+            fmt_sig(pw),
+            fmt_sig(pk)
+        );
+        f.add(Severity::Critical, Rule::ExceedsPeakRating, text.clone());
+        check = Check::new(
+            Status::Problem,
+            Rule::ExceedsPeakRating,
+            text,
+            Some(pw),
+            "W",
+        );
     }
-    Some(r)
+    (Some(r), check)
 }

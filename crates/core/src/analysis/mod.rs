@@ -8,10 +8,13 @@
 //!
 //! [`analyze_in`] prepares the pair once ([`pair::Pair`]: the chain, the load's curve, the
 //! fitted limits) and runs the steps in order — notes, level, response, loudspeaker, noise,
-//! volume, supply, safety, verdict — each a pure function of the pair and the figures
-//! before it that returns its own figures and adds its findings. The order of the steps is
-//! the order findings of equal severity are reported in.
+//! volume, supply, safety, connection, verdict — each a pure function of the pair and the
+//! figures before it that returns its own figures, adds its findings and answers its
+//! question ([`checks`]). The verdict follows from the seven checks. The order of the steps
+//! is the order findings of equal severity are reported in.
 
+pub mod checks;
+mod connection;
 mod level;
 mod loudspeaker;
 mod noise;
@@ -35,6 +38,7 @@ use crate::listening::{Listening, Preset};
 use crate::load::Load;
 use crate::sensitivity::SensitivityReadings;
 
+pub use checks::{Check, Checks, Status};
 pub use rule::Rule;
 pub use track::{TrackCheck, TrackLevels, fold_track};
 
@@ -130,6 +134,9 @@ pub enum Verdict {
     Unsafe,
     /// A figure needed for the level itself is missing.
     Unknown,
+    /// The output cannot be connected to this load safely (a bridged output into a
+    /// shared-ground plug).
+    Incompatible,
 }
 
 impl std::fmt::Display for Verdict {
@@ -140,6 +147,7 @@ impl std::fmt::Display for Verdict {
             Verdict::Insufficient => "insufficient",
             Verdict::Unsafe => "unsafe",
             Verdict::Unknown => "unknown",
+            Verdict::Incompatible => "incompatible",
         })
     }
 }
@@ -269,8 +277,12 @@ pub struct PowerPoint {
 pub struct Volume {
     /// The full-scale source assumed, V rms.
     pub source_full_scale_vrms: f64,
-    /// Attenuation from full volume that gives the target, dB (negative = turned down).
+    /// Attenuation from full volume that gives the target peak, dB (negative = turned down;
+    /// positive: even full volume falls short).
     pub attenuation_db: f64,
+    /// Attenuation from full volume for the average listening level (the target's average,
+    /// or the peak less music's 17 dB crest factor), dB: where the knob sits.
+    pub average_attenuation_db: Option<f64>,
 }
 
 /// Everything the analysis found.
@@ -341,7 +353,11 @@ pub struct Report {
     pub power_vs_load: Vec<PowerPoint>,
     /// 20 Hz–20 kHz.
     pub curve: Vec<CurvePoint>,
-    /// The answer.
+    /// The seven questions, each answered on its own.
+    pub checks: Checks,
+    /// True when no applicable check is unknown.
+    pub complete: bool,
+    /// The answer, from the checks.
     pub verdict: Verdict,
     /// The reasons.
     pub findings: Vec<Finding>,
@@ -374,10 +390,6 @@ impl Findings {
             rule,
             message,
         });
-    }
-
-    fn has(&self, pred: impl Fn(Rule) -> bool) -> bool {
-        self.0.iter().any(|x| pred(x.rule))
     }
 }
 
@@ -420,13 +432,28 @@ pub fn analyze_in(
     let headroom = level::headroom(&p, &max);
     let resp = response::curve(&p, &mut f);
     let (damping, eighth) = response::damping(&p, &resp, &mut f);
+    let response = response::check(&p, &resp, &mut f);
     let speaker = loudspeaker::check(&p, &max, &resp, &mut f);
     let (noise_spl, dynamic_range) = noise::check(&p, &max, &mut f);
-    let volume = volume::check(&p, &required, &mut f);
+    let (volume, volume_check) = volume::check(&p, &required, &mut f);
     let power_draw = supply::draw(&p, &max, &required);
-    safety::check(&p, &max, &mut f);
+    let hearing = safety::hearing(&p, &max, &mut f);
+    let damage = match speaker.damage.clone() {
+        Some(d) => d,
+        None => safety::damage(&p, &max, &required, &mut f),
+    };
+    let connection = connection::check(&p, &mut f);
     level::headroom_findings(&p, headroom, &max, limited_by, &mut f);
-    let verdict = verdict::decide(&p, headroom, resp.deviation_spread_db, &f);
+    let checks = Checks {
+        loudness: level::loudness_check(&p, headroom, &max, limited_by),
+        response,
+        hiss: noise::hiss_check(&p, noise_spl),
+        volume: volume_check,
+        hearing,
+        damage,
+        connection,
+    };
+    let verdict = verdict::decide(&checks);
 
     let mut findings = f.0;
     findings.sort_by_key(|x| std::cmp::Reverse(x.severity));
@@ -464,6 +491,8 @@ pub fn analyze_in(
         power_vs_load: level::power_vs_load(&p),
         fit: p.fit,
         curve: resp.curve,
+        complete: checks.complete(),
+        checks,
         verdict,
         findings,
     }

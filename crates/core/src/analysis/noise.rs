@@ -1,6 +1,7 @@
 //! Noise step: the output's noise at the listener, SPL = S_V + 20·log10(V_noise·|H|) (+ the
 //! seat's offset), against the hiss threshold; and the dynamic range at full output.
 
+use super::checks::{Check, Status};
 use super::{Findings, Max, Rule, Severity};
 use crate::units::{db20, fmt_sig};
 
@@ -39,4 +40,52 @@ pub(super) fn check(p: &Pair, max: &Max, f: &mut Findings) -> (Option<f64>, Opti
         _ => None,
     };
     (noise_spl, dynamic_range)
+}
+
+/// The hiss check: noise SPL at the listener against the threshold; unknown without a
+/// noise figure (said prominently for a sensitive load, above 110 dB/V).
+pub(super) fn hiss_check(p: &Pair, noise_spl: Option<f64>) -> Check {
+    let threshold = p.settings.hiss_threshold_db_spl;
+    match noise_spl {
+        Some(n) if n >= threshold => Check::new(
+            Status::Caution,
+            Rule::AudibleHiss,
+            format!(
+                "hiss of {n:.1} dB SPL {} is at or above the {} dB SPL threshold: audible in quiet passages",
+                p.place,
+                fmt_sig(threshold)
+            ),
+            Some(n),
+            "dB SPL",
+        ),
+        Some(n) => Check::new(
+            Status::Ok,
+            Rule::Hiss,
+            format!(
+                "hiss of {n:.1} dB SPL {} is below the {} dB SPL threshold",
+                p.place,
+                fmt_sig(threshold)
+            ),
+            Some(n),
+            "dB SPL",
+        ),
+        None => {
+            let sensitive = p.s_v.filter(|sv| !p.speaker && *sv > 110.0);
+            let message = match (p.output.noise, sensitive) {
+                (None, Some(sv)) => format!(
+                    "no noise figure is known for this output, and this load is very sensitive ({sv:.1} dB/V): hiss may well be audible"
+                ),
+                (None, None) => {
+                    "no noise figure is known for this output: hiss cannot be judged".into()
+                }
+                (Some(_), _) => "the load's sensitivity is not known: hiss cannot be judged".into(),
+            };
+            let settle = if p.output.noise.is_none() {
+                "the output's noise (µV, or SNR with its reference level)"
+            } else {
+                "the load's sensitivity"
+            };
+            Check::unknown(Rule::MissingNoise, message, settle)
+        }
+    }
 }

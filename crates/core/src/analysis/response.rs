@@ -4,6 +4,7 @@
 
 use num_complex::Complex64;
 
+use super::checks::{Check, Status};
 use super::{CurvePoint, Findings, Rule, Severity, frequency_grid};
 use crate::chain::epdr_ohm;
 use crate::impedance::ImpedanceModel;
@@ -30,6 +31,8 @@ pub(super) fn curve(p: &Pair, f: &mut Findings) -> Response {
     let mut epdr_min: Option<(f64, f64)> = None;
     if let Some(m) = &p.model {
         let phase_known = m.phase_known();
+        // A flat model stands in for an unknown curve: no deviation can be read from it.
+        let curve_known = !matches!(m, ImpedanceModel::Flat { .. });
         // Without phase a magnitude is taken as resistive at that frequency.
         let z_at = |fr: f64| {
             let at = m.at(fr);
@@ -41,7 +44,8 @@ pub(super) fn curve(p: &Pair, f: &mut Findings) -> Response {
             (z, at.held_at_edge)
         };
         let ref_level =
-            p.zo.map(|_| db20(p.chain.at(1000.0, z_at(1000.0).0).0.norm()));
+            p.zo.filter(|_| curve_known)
+                .map(|_| db20(p.chain.at(1000.0, z_at(1000.0).0).0.norm()));
         for &fr in &grid {
             let (z, h_edge) = z_at(fr);
             held |= h_edge;
@@ -138,4 +142,69 @@ pub(super) fn damping(p: &Pair, r: &Response, f: &mut Findings) -> (Option<f64>,
         }
     }
     (damping, eighth)
+}
+
+/// The response check: the deviation over a known impedance curve (measured, or a
+/// Thiele-Small or resonance model) — ok up to the deviation limit (1 dB), caution up to
+/// 3 dB, problem above. Without a curve or an output impedance it is unknown (a flat
+/// nominal impedance is no evidence of a flat curve), except that an IEM whose drivers may
+/// swing, behind more than 1/8 of its nominal impedance, is a caution.
+pub(super) fn check(p: &Pair, r: &Response, f: &mut Findings) -> Check {
+    let zo = p.series_ohm;
+    if let (Some(d), Some(o)) = (r.deviation_spread_db, zo) {
+        let (status, how) = if d <= p.settings.deviation_limit_db {
+            (Status::Ok, "inaudible")
+        } else if d <= 3.0 {
+            (Status::Caution, "audible on a careful listen")
+        } else {
+            (Status::Problem, "clearly audible")
+        };
+        return Check::new(
+            status,
+            Rule::ResponseDeviation,
+            format!(
+                "{} Ω of source impedance bends this load's response by {d:.2} dB across 20 Hz–20 kHz ({how})",
+                fmt_sig(o)
+            ),
+            Some(d),
+            "dB",
+        );
+    }
+    let bound = |o: f64| {
+        format!(
+            "it stays within 1.02 dB if the load never dips below 8 × Zout = {} Ω",
+            fmt_sig(8.0 * o)
+        )
+    };
+    let check = match (zo, p.z_nom) {
+        (Some(o), Some(z)) if p.load.is_iem() && p.load.driver.may_swing() && o > z / 8.0 => {
+            Check::new(
+                Status::Caution,
+                Rule::MultiDriverIem,
+                format!(
+                    "{} Ω of source impedance is above 1/8 of this IEM's {} Ω: multi-driver IEMs swing in impedance, so expect audible colouring (no impedance curve to say how much)",
+                    fmt_sig(o),
+                    fmt_sig(z)
+                ),
+                Some(o),
+                "Ω",
+            )
+        }
+        (Some(o), _) => Check::unknown(
+            Rule::ResponseUnknown,
+            format!(
+                "no impedance curve is known for this load, so the deviation cannot be computed; {}",
+                bound(o)
+            ),
+            "an impedance curve of the load",
+        ),
+        (None, _) => Check::unknown(
+            Rule::ResponseUnknown,
+            "the output impedance is not known, so the response deviation cannot be computed"
+                .into(),
+            "the output impedance",
+        ),
+    };
+    f.0.push(check.finding());
+    check
 }

@@ -129,16 +129,44 @@ rules! {
     Headroom = "headroom", "level";
     /// A track's samples above the amplifier's clipping level at the listening level.
     TrackClips = "track-clips", "track";
-}
-
-impl Rule {
-    /// True for the rules whose finding makes a pairing unsafe.
-    pub fn marks_unsafe(self) -> bool {
-        matches!(
-            self,
-            Rule::ExceedsPeakRating | Rule::ExceedsMaxInputPower | Rule::ExceedsPainThreshold
-        )
-    }
+    /// The maximum level cannot be computed; the message says which figure is missing.
+    LoudnessUnknown = "loudness-unknown", "level";
+    /// No impedance curve (or no output impedance): the response deviation is not known.
+    ResponseUnknown = "response-unknown", "response";
+    /// An IEM whose drivers may swing in impedance behind more than 1/8 of its nominal.
+    MultiDriverIem = "multi-driver-iem", "response";
+    /// Where the volume control sits for the average listening level.
+    Volume = "volume", "volume";
+    /// Even full volume does not reach the target peak with a full-scale source.
+    NoVolumeReserve = "no-volume-reserve", "volume";
+    /// The volume setting cannot be computed (no level at the load).
+    VolumeUnknown = "volume-unknown", "volume";
+    /// The level at full output, with a volume control in the path.
+    FullOutputLevel = "full-output-level", "safety";
+    /// Full output above 120 dB from an output with no volume control of its own.
+    LoudWithoutVolumeControl = "loud-without-volume-control", "safety";
+    /// Full output more than 30 dB above the target peak: a small turn covers a huge range.
+    LevelExcess = "level-excess", "safety";
+    /// Full output above 140 dB, the impulse-noise limit (NIOSH/OSHA).
+    ExceedsImpulseLimit = "exceeds-impulse-limit", "safety";
+    /// The level at full output cannot be computed.
+    HearingUnknown = "hearing-unknown", "safety";
+    /// Full output within the load's stated maximum input power.
+    WithinMaxInputPower = "within-max-input-power", "safety";
+    /// The load states no power rating to judge damage by.
+    DamageUnknown = "damage-unknown", "safety";
+    /// The output plugs into this load as it is.
+    Connection = "connection", "connection";
+    /// A bridged speaker output into a plug that joins both channels' returns: a short.
+    BridgedOutputSharedGround = "bridged-output-shared-ground", "connection";
+    /// Speaker terminals into a headphone need an adapter.
+    SpeakerOutputAdapter = "speaker-output-adapter", "connection";
+    /// A class-D speaker output not stated as bridged or not: usually it is.
+    MaybeBridged = "maybe-bridged", "connection";
+    /// A balanced headphone output needs a 4-wire balanced cable.
+    BalancedCable = "balanced-cable", "connection";
+    /// A headphone jack into loudspeaker terminals needs an adapter cable.
+    HeadphoneOutputToSpeaker = "headphone-output-to-speaker", "connection";
 }
 
 impl std::fmt::Display for Rule {

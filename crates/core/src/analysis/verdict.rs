@@ -1,31 +1,55 @@
-//! Verdict step: the overall answer from the findings and the figures, in this order —
-//! unsafe (a rule that marks it), unknown (no headroom), insufficient (headroom < 0),
-//! marginal (little headroom, a coloured response or audible hiss), good.
+//! Verdict step: the overall answer from the seven checks, in this order (an unknown check
+//! never lowers it): incompatible (connection problem) > unsafe (hearing or damage problem) >
+//! insufficient (loudness problem) > unknown (loudness unknown) > marginal (any other problem
+//! or caution) > good.
 
-use super::{Findings, Rule, Verdict};
+use super::Verdict;
+use super::checks::{Check, Checks, Status};
 
-use super::pair::Pair;
-
-pub(super) fn decide(
-    p: &Pair,
-    headroom: Option<f64>,
-    deviation_spread: Option<f64>,
-    f: &Findings,
-) -> Verdict {
-    let s = p.settings;
-    if f.has(Rule::marks_unsafe) {
-        return Verdict::Unsafe;
+pub(super) fn decide(c: &Checks) -> Verdict {
+    let problem = |s: Status| s == Status::Problem;
+    if problem(c.connection.status) {
+        Verdict::Incompatible
+    } else if problem(c.hearing.status) || problem(c.damage.status) {
+        Verdict::Unsafe
+    } else if problem(c.loudness.status) {
+        Verdict::Insufficient
+    } else if c.loudness.status == Status::Unknown {
+        Verdict::Unknown
+    } else if c
+        .all()
+        .iter()
+        .any(|(_, x)| matches!(x.status, Status::Problem | Status::Caution))
+    {
+        Verdict::Marginal
+    } else {
+        Verdict::Good
     }
-    match headroom {
-        None => Verdict::Unknown,
-        Some(h) if h < 0.0 => Verdict::Insufficient,
-        Some(h)
-            if h < s.marginal_headroom_db
-                || deviation_spread.is_some_and(|d| d > s.deviation_limit_db)
-                || f.has(|r| r == Rule::AudibleHiss) =>
-        {
-            Verdict::Marginal
+}
+
+impl Checks {
+    /// The check that decided `verdict`, with its question's name: the connection for
+    /// incompatible, the hearing or damage problem for unsafe, the loudness for insufficient,
+    /// unknown and good, and the first caution or problem for marginal.
+    pub fn deciding(&self, verdict: Verdict) -> (&'static str, &Check) {
+        let first = |pred: &dyn Fn(Status) -> bool| {
+            self.all()
+                .into_iter()
+                .find(|(_, c)| pred(c.status))
+                .unwrap_or(("loudness", &self.loudness))
+        };
+        match verdict {
+            Verdict::Incompatible => ("connection", &self.connection),
+            Verdict::Unsafe if self.hearing.status == Status::Problem => ("hearing", &self.hearing),
+            Verdict::Unsafe => ("damage", &self.damage),
+            Verdict::Marginal => {
+                let problem = self
+                    .all()
+                    .into_iter()
+                    .find(|(_, c)| c.status == Status::Problem);
+                problem.unwrap_or_else(|| first(&|s| s == Status::Caution))
+            }
+            _ => ("loudness", &self.loudness),
         }
-        Some(_) => Verdict::Good,
     }
 }
