@@ -179,3 +179,133 @@ fn combinations_are_checked() {
     // Half a speaker is not a number of speakers.
     assert!(setup(&[(FieldId::Speakers, 2.5)]).is_err());
 }
+
+mod rank {
+    use ampmatch_app::{Ranking, Setup, rank};
+    use ampmatch_catalog::{Catalog, Device, DeviceType, Entry};
+
+    fn amp(id: &'static str, outputs: &str) -> Entry {
+        entry(
+            id,
+            DeviceType::Amplifier,
+            format!(
+                "type = \"amplifier\"\nid = \"{id}\"\nbrand = \"T\"\nmodel = \"{id}\"\n{outputs}"
+            ),
+        )
+    }
+
+    fn entry(id: &'static str, device_type: DeviceType, text: String) -> Entry {
+        Entry {
+            id,
+            brand: "T",
+            model: id,
+            device_type,
+            path: "test.toml",
+            text: Box::leak(text.into_boxed_str()),
+        }
+    }
+
+    const SE: &str = "[[outputs]]\nname = \"se\"\nkind = \"single-ended\"\n";
+
+    /// A hand-made catalog whose verdicts are worked out by hand, for a 32 Ω, 100 dB/V
+    /// headphone (a resonance curve: Re 30 Ω, Res = Re·Qms/Qes = 120 Ω, so |Z| 30–150 Ω)
+    /// at the default 110 dB peak:
+    /// - complete: 10 V behind 0.5 Ω → 9.85 V → 119.9 dB, +9.9 dB; gain 10 dB puts the
+    ///   93 dB average 22.9 dB below full; hiss 2 µV → −14 dB SPL; 3 W under a 5 W rating;
+    ///   deviation (150/150.5)/(30/30.5) → 0.12 dB. Good, and every check known.
+    /// - incomplete: the same without a noise figure: good, hiss unknown.
+    /// - marginal: 3.6 V → 3.545 V → 110.99 dB, +0.99 dB: low headroom.
+    /// - weak: 1 V → 99.9 dB, −10.1 dB; weaker: 0.3 V → 89.4 dB, −20.6 dB: insufficient.
+    /// - noinfo: only an output impedance: level unknown.
+    /// - loud: 120 V → 141.5 dB, past 140 dB: unsafe.
+    /// - btl: a bridged speaker output: not meant for headphones; with all outputs,
+    ///   incompatible.
+    fn catalog() -> Catalog {
+        let full = "output_impedance_ohm = 0.5\ngain_db = 10\n";
+        let entries = vec![
+            amp("loud", &format!("{SE}max_voltage_vrms = 120\noutput_impedance_ohm = 0.5\n")),
+            amp("weaker", &format!("{SE}max_voltage_vrms = 0.3\n{full}")),
+            amp("incomplete", &format!("{SE}max_voltage_vrms = 10\n{full}")),
+            amp("btl", "[[outputs]]\nname = \"speaker\"\nkind = \"speaker\"\nbridged = true\nmax_voltage_vrms = 10\n"),
+            amp("noinfo", &format!("{SE}output_impedance_ohm = 1\n")),
+            amp("marginal", &format!("{SE}max_voltage_vrms = 3.6\n{full}noise_uv = 2\n")),
+            amp("complete", &format!("{SE}max_voltage_vrms = 10\n{full}noise_uv = 2\n")),
+            amp("weak", &format!("{SE}max_voltage_vrms = 1\n{full}")),
+            entry("hp", DeviceType::Headphone, "type = \"headphone\"\nid = \"hp\"\nbrand = \"T\"\nmodel = \"hp\"\nform = \"over-ear\"\nimpedance_ohm = 32\nsensitivity_db = 100\nsensitivity_unit = \"dB/V\"\nmax_input_power_mw = 5000\nimpedance_curve = { model = \"resonance\", re_ohm = 30, fs_hz = 100, qms = 2, qes = 0.5 }\n".into()),
+            entry("spk", DeviceType::Speaker, "type = \"speaker\"\nid = \"spk\"\nbrand = \"T\"\nmodel = \"spk\"\nimpedance_ohm = 8\nsensitivity_db = 88\nsensitivity_ref = \"2.83V/1m\"\n".into()),
+        ];
+        Catalog::from_entries(Box::leak(entries.into_boxed_slice()))
+    }
+
+    fn ids(rows: &[ampmatch_app::RankRow]) -> Vec<&str> {
+        rows.iter().map(|r| r.id).collect()
+    }
+
+    #[test]
+    fn amplifiers_for_a_headphone_best_first() {
+        let c = catalog();
+        let Ok(Device::Load(hp)) = c.load(c.get("hp").unwrap()) else {
+            panic!()
+        };
+        let setup = Setup::default();
+        let rows = rank(&c, &setup, Ranking::AmpsFor(&hp), false);
+        assert_eq!(
+            ids(&rows),
+            [
+                "complete",
+                "incomplete",
+                "marginal",
+                "weak",
+                "weaker",
+                "noinfo",
+                "loud"
+            ]
+        );
+        assert!(rows[0].report.complete && !rows[1].report.complete);
+        let verdicts: Vec<String> = rows.iter().map(|r| r.report.verdict.to_string()).collect();
+        assert_eq!(
+            verdicts,
+            [
+                "good",
+                "good",
+                "marginal",
+                "insufficient",
+                "insufficient",
+                "unknown",
+                "unsafe"
+            ]
+        );
+        // All outputs: the bridged speaker output joins, last.
+        let rows = rank(&c, &setup, Ranking::AmpsFor(&hp), true);
+        assert_eq!(rows.last().unwrap().id, "btl");
+        assert_eq!(
+            rows.last().unwrap().report.verdict.to_string(),
+            "incompatible"
+        );
+    }
+
+    #[test]
+    fn loads_for_an_amplifier_honour_the_kind() {
+        let c = catalog();
+        let Ok(Device::Amplifier(a)) = c.load(c.get("complete").unwrap()) else {
+            panic!()
+        };
+        let setup = Setup::default();
+        // A headphone output is not meant for the speaker: by default only the headphone.
+        assert_eq!(
+            ids(&rank(&c, &setup, Ranking::LoadsFor(&a, None), false)),
+            ["hp"]
+        );
+        assert_eq!(
+            ids(&rank(&c, &setup, Ranking::LoadsFor(&a, None), true)).len(),
+            2
+        );
+        let only = rank(
+            &c,
+            &setup,
+            Ranking::LoadsFor(&a, Some(DeviceType::Speaker)),
+            true,
+        );
+        assert_eq!(ids(&only), ["spk"]);
+    }
+}

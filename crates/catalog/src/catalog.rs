@@ -82,6 +82,12 @@ impl Catalog {
         Self { entries: ENTRIES }
     }
 
+    /// A catalog of other entries (a test's hand-made catalog, a user's collection); curve
+    /// files they name are looked up among the built-in ones.
+    pub fn from_entries(entries: &'static [Entry]) -> Self {
+        Self { entries }
+    }
+
     /// All entries.
     pub fn entries(&self) -> &'static [Entry] {
         self.entries

@@ -989,3 +989,47 @@ fn rank_orders_the_catalog_by_fit() {
     let out = ampmatch(&["rank"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The pairings a reviewer would judge, each with the reasoning that decides it.
+#[test]
+fn reviewer_cases_on_the_catalog() {
+    let verdict = |amp: &str, load: &str| json(&["check", "--amp", amp, "--load", load, "--json"]);
+    // O2 → HD600: 7.24 V open circuit into 300 Ω at 97 dB/V ≈ 114 dB, +4 dB at 110 dB: good
+    // (the response and hiss are not known, and the report says so).
+    let r = verdict("Objective2", "Sennheiser HD600");
+    assert_eq!(r["verdict"], "good");
+    assert_eq!(r["complete"], false);
+    assert_eq!(r["checks"]["response"]["status"], "unknown");
+    assert!(r["deviation_spread_db"].is_null());
+    // Apple USB-C dongle → Shure SE535: 133 dB at full volume, but a volume control and
+    // 23 dB above the target (under our +30 dB and the 140 dB limit): not unsafe.
+    let r = verdict("apple-usb-c-to-3-5mm-headphone-adapter", "Shure SE535");
+    assert_ne!(r["verdict"], "unsafe");
+    assert_eq!(r["checks"]["hearing"]["status"], "ok");
+    // Moondrop Dawn Pro → Moondrop Aria: the maker's own pairing, ~131 dB with a volume
+    // control: not unsafe.
+    assert_ne!(
+        verdict("Moondrop Dawn Pro", "Moondrop Aria")["verdict"],
+        "unsafe"
+    );
+    // Bryston 4B → HD650: ~136 dB from a power amplifier with no volume control of its own:
+    // past 130 dB with nothing to turn down → unsafe.
+    let r = verdict("Bryston 4B", "Sennheiser HD650");
+    assert_eq!(r["verdict"], "unsafe");
+    assert_eq!(r["checks"]["hearing"]["rule"], "exceeds-pain-threshold");
+    // Bryston 4B → LCD-X: 153 dB, past the 140 dB limit.
+    let r = verdict("Bryston 4B", "Audeze LCD-X");
+    assert_eq!(r["verdict"], "unsafe");
+    assert_eq!(r["checks"]["hearing"]["rule"], "exceeds-impulse-limit");
+    // Bryston 4B → HE6se: ~130 dB from a power amplifier: never simply good.
+    assert_ne!(verdict("Bryston 4B", "HiFiMAN HE6se")["verdict"], "good");
+    // BT20A → HD600: a bridged (BTL) output into a 3-pole plug: incompatible.
+    let r = verdict("Fosi Audio BT20A", "Sennheiser HD600");
+    assert_eq!(r["verdict"], "incompatible");
+    assert_eq!(r["checks"]["connection"]["status"], "problem");
+    // NAD C 328's 11.6 Ω headphone jack → the 6 Ω multi-driver 64 Audio Nio: 11.6 Ω is far
+    // above 6/8 = 0.75 Ω, so even without a curve the response is a caution: not good.
+    let r = verdict("NAD C 328", "64 Audio Nio");
+    assert_ne!(r["verdict"], "good");
+    assert_eq!(r["checks"]["response"]["status"], "caution");
+}
