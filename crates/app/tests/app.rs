@@ -209,28 +209,31 @@ mod rank {
 
     /// A hand-made catalog whose verdicts are worked out by hand, for a 32 Ω, 100 dB/V
     /// headphone (a resonance curve: Re 30 Ω, Res = Re·Qms/Qes = 120 Ω, so |Z| 30–150 Ω)
-    /// at the default 110 dB peak:
-    /// - complete: 10 V behind 0.5 Ω → 9.85 V → 119.9 dB, +9.9 dB; gain 10 dB puts the
-    ///   93 dB average 22.9 dB below full; hiss 2 µV → −14 dB SPL; 3 W under a 5 W rating;
-    ///   deviation (150/150.5)/(30/30.5) → 0.12 dB. Good, and every check known.
+    /// at the default 110 dB peak. Each amplifier is measured into 32 Ω (the user's own
+    /// figure, so the maximum there is exact):
+    /// - complete: 9.846 V → 119.9 dB, +9.9 dB; gain 10 dB puts the 93 dB average 22.9 dB
+    ///   below full; hiss 2 µV → −14 dB SPL; 3 W under a 5 W rating; deviation behind 0.5 Ω
+    ///   (150/150.5)/(30/30.5) → 0.12 dB. Good, and every check known.
     /// - incomplete: the same without a noise figure: good, hiss unknown.
-    /// - marginal: 3.6 V → 3.545 V → 110.99 dB, +0.99 dB: low headroom.
-    /// - weak: 1 V → 99.9 dB, −10.1 dB; weaker: 0.3 V → 89.4 dB, −20.6 dB: insufficient.
+    /// - marginal: 3.545 V → 110.99 dB, +0.99 dB: low headroom.
+    /// - weak: 0.985 V → 99.9 dB, −10.1 dB; weaker: 0.295 V → 89.4 dB, −20.6 dB:
+    ///   insufficient.
     /// - noinfo: only an output impedance: level unknown.
-    /// - loud: 120 V → 141.5 dB, past 140 dB: unsafe.
+    /// - loud: 118.15 V → 141.5 dB, past 140 dB: unsafe.
     /// - btl: a bridged speaker output: not meant for headphones; with all outputs,
     ///   incompatible.
     fn catalog() -> Catalog {
         let full = "output_impedance_ohm = 0.5\ngain_db = 10\n";
+        let at32 = |v: f64| format!("power = [{{ load_ohm = 32, voltage_vrms = {v} }}]\n");
         let entries = vec![
-            amp("loud", &format!("{SE}max_voltage_vrms = 120\noutput_impedance_ohm = 0.5\n")),
-            amp("weaker", &format!("{SE}max_voltage_vrms = 0.3\n{full}")),
-            amp("incomplete", &format!("{SE}max_voltage_vrms = 10\n{full}")),
-            amp("btl", "[[outputs]]\nname = \"speaker\"\nkind = \"speaker\"\nbridged = true\nmax_voltage_vrms = 10\n"),
+            amp("loud", &format!("{SE}{}output_impedance_ohm = 0.5\n", at32(118.15))),
+            amp("weaker", &format!("{SE}{}{full}", at32(0.295))),
+            amp("incomplete", &format!("{SE}{}{full}", at32(9.846))),
+            amp("btl", &format!("[[outputs]]\nname = \"speaker\"\nkind = \"speaker\"\nbridged = true\n{}", at32(9.846))),
             amp("noinfo", &format!("{SE}output_impedance_ohm = 1\n")),
-            amp("marginal", &format!("{SE}max_voltage_vrms = 3.6\n{full}noise_uv = 2\n")),
-            amp("complete", &format!("{SE}max_voltage_vrms = 10\n{full}noise_uv = 2\n")),
-            amp("weak", &format!("{SE}max_voltage_vrms = 1\n{full}")),
+            amp("marginal", &format!("{SE}{}{full}noise_uv = 2\n", at32(3.545))),
+            amp("complete", &format!("{SE}{}{full}noise_uv = 2\n", at32(9.846))),
+            amp("weak", &format!("{SE}{}{full}", at32(0.985))),
             entry("hp", DeviceType::Headphone, "type = \"headphone\"\nid = \"hp\"\nbrand = \"T\"\nmodel = \"hp\"\nform = \"over-ear\"\nimpedance_ohm = 32\nsensitivity_db = 100\nsensitivity_unit = \"dB/V\"\nmax_input_power_mw = 5000\nimpedance_curve = { model = \"resonance\", re_ohm = 30, fs_hz = 100, qms = 2, qes = 0.5 }\n".into()),
             entry("spk", DeviceType::Speaker, "type = \"speaker\"\nid = \"spk\"\nbrand = \"T\"\nmodel = \"spk\"\nimpedance_ohm = 8\nsensitivity_db = 88\nsensitivity_ref = \"2.83V/1m\"\n".into()),
         ];

@@ -162,12 +162,7 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                 let fit = resolved.fit();
                 println!("\n  output {:?} ({:?})", o.name, o.kind);
                 println!(
-                    "    open-circuit voltage {}{}, current limit {}, output impedance {}, gain {}, noise {}",
-                    if fit.open_circuit_is_lower_bound {
-                        "≥ "
-                    } else {
-                        ""
-                    },
+                    "    open-circuit voltage {}, current limit {}, output impedance {}, gain {}, noise {}",
                     fmt_opt(fit.open_circuit_voltage_vrms, "V"),
                     fmt_opt(fit.current_limit_a.map(|i| i * 1000.0), "mA"),
                     fmt_opt(resolved.output_impedance_ohm(), "Ω"),
@@ -176,12 +171,15 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                 );
                 for p in &fit.points {
                     println!(
-                        "    {} V {} (fit {} V, {:+.1} %) [{:?}] {}",
+                        "    {} V {}{} [{:?}] {}",
                         fmt_sig(p.given_voltage_vrms),
                         p.load_ohm
                             .map_or("open circuit".into(), |z| format!("into {} Ω", fmt_sig(z))),
-                        fmt_sig(p.predicted_voltage_vrms),
-                        p.residual_pct,
+                        if p.used {
+                            String::new()
+                        } else {
+                            format!(" (outvoted by {} V)", fmt_sig(p.predicted_voltage_vrms))
+                        },
                         p.confidence,
                         p.source
                     );

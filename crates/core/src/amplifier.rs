@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 pub use crate::evidence::{Confidence, CurrentClaim, Note, NoteKind, RatingPoint};
-use crate::fit::{LimitFit, fit_limits};
 use crate::impedance::SourceImpedance;
+use crate::limits::LimitFit;
 
 /// The kind of an output jack or terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,13 +158,9 @@ impl AmpOutput {
         self.output_impedance.map(|z| z.nominal_ohm())
     }
 
-    /// Fits the output's limits to its rating points.
+    /// The output's limits, from its evidence.
     pub fn fit(&self) -> LimitFit {
-        fit_limits(
-            &self.ratings,
-            &self.current_limits,
-            self.output_impedance_ohm().unwrap_or(0.0),
-        )
+        LimitFit::from_output(self)
     }
 
     /// The weakest confidence among the figures that decide the limits.
@@ -177,32 +173,38 @@ impl AmpOutput {
             .min_by_key(|c| std::cmp::Reverse(*c))
     }
 
-    /// Builds the bridged form of `base`: each rating point's open-circuit voltage and the
-    /// output impedance doubled, the current limit unchanged, the gain +6.02 dB, and the
-    /// noise +3 dB (two uncorrelated halves).
+    /// Builds the bridged form of `base`: each half drives half the load, so a rating of V
+    /// into Z becomes 2V into 2Z (and an open-circuit voltage doubles); the output impedance
+    /// doubles, the current limit is unchanged, the gain +6.02 dB, and the noise +3 dB (two
+    /// uncorrelated halves).
     pub fn bridged(&self, base: &AmpOutput) -> AmpOutput {
-        let fit = base.fit();
         let mut out = AmpOutput::new(&self.name, self.kind);
         let zo_base = base.output_impedance_ohm();
-        let src = format!(
-            "derived: bridged from the {} output (2× voltage, 2× output impedance)",
-            base.name
-        );
-        if let Some(v) = fit.open_circuit_voltage_vrms {
-            out.ratings.push(RatingPoint {
-                load_ohm: None,
-                voltage_vrms: 2.0 * v,
-                confidence: base.weakest_confidence().unwrap_or(Confidence::Medium),
-                source: src.clone(),
-            });
-        }
-        if let Some(i) = fit.current_limit_a {
-            out.current_limits.push(CurrentClaim {
-                current_a: i,
-                confidence: Confidence::Medium,
-                source: src.clone(),
-            });
-        }
+        let src = |s: &str| {
+            format!(
+                "derived: bridged from the {} output (2× voltage into 2× load): {s}",
+                base.name
+            )
+        };
+        out.ratings = base
+            .ratings
+            .iter()
+            .map(|r| RatingPoint {
+                load_ohm: r.load_ohm.map(|z| 2.0 * z),
+                voltage_vrms: 2.0 * r.voltage_vrms,
+                confidence: r.confidence,
+                source: src(&r.source),
+            })
+            .collect();
+        out.current_limits = base
+            .current_limits
+            .iter()
+            .map(|c| CurrentClaim {
+                current_a: c.current_a,
+                confidence: c.confidence,
+                source: src(&c.source),
+            })
+            .collect();
         out.output_impedance = zo_base.map(|z| SourceImpedance::Resistive { ohm: 2.0 * z });
         out.noise = base.noise.map(|n| Noise {
             noise_uv: n.noise_uv * std::f64::consts::SQRT_2,

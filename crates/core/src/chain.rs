@@ -104,6 +104,24 @@ impl Chain {
     }
 }
 
+impl Chain {
+    /// V_terminals/V_source at `frequency_hz` with `z_terminals` (load + cable) across the
+    /// output terminals (after the filter, where ratings are measured).
+    pub fn terminal_transfer(&self, frequency_hz: f64, z_terminals: Complex64) -> Complex64 {
+        let s = Complex64::new(0.0, 2.0 * PI * frequency_hz);
+        let zs = self
+            .source
+            .map_or(Complex64::new(0.0, 0.0), |o| o.at(frequency_hz));
+        match self.filter {
+            None => z_terminals / (zs + z_terminals),
+            Some(fl) => {
+                let zp = 1.0 / (1.0 / z_terminals + s * fl.c_f);
+                zp / (zs + s * fl.l_h + zp)
+            }
+        }
+    }
+}
+
 /// Which of an output's two limits binds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -223,20 +223,33 @@ pub struct ThieleSmall {
     pub xmax_mm: Option<f64>,
 }
 
+/// Density of air, kg/m³ (20 °C, sea level): one set of air constants for every formula.
+pub const AIR_DENSITY_KG_M3: f64 = 1.204;
+/// Speed of sound in air, m/s (20 °C).
+pub const SPEED_OF_SOUND_M_S: f64 = 343.0;
+/// Reference sound pressure, Pa.
+pub const P_REF_PA: f64 = 20e-6;
+
+/// SPL at 1 m of 1 acoustic watt radiated into half space, from the same air constants:
+/// I = W/(2π r²) and p² = ρ0·c·I give 10·log10(ρ0·c/(2π·p_ref²)) = 112.16 dB.
+pub fn half_space_one_watt_spl_db() -> f64 {
+    10.0 * (AIR_DENSITY_KG_M3 * SPEED_OF_SOUND_M_S / (2.0 * PI * P_REF_PA * P_REF_PA)).log10()
+}
+
 impl ThieleSmall {
-    /// Reference efficiency η0 = (4π²/c³)·fs³·Vas/Qes (Small, JAES 1972; c = 343 m/s).
+    /// Reference efficiency η0 = (4π²/c³)·fs³·Vas/Qes (Small, JAES 1972).
     pub fn reference_efficiency(&self) -> Option<f64> {
         let vas_m3 = self.vas_l? / 1000.0;
-        let c: f64 = 343.0;
+        let c = SPEED_OF_SOUND_M_S;
         Some(4.0 * PI * PI / c.powi(3) * self.driver.fs_hz.powi(3) * vas_m3 / self.driver.qes)
     }
 
-    /// Half-space sensitivity for 1 W into Re at 1 m: 112.02 + 10·log10(η0) dB, where
-    /// 112.02 dB is the SPL at 1 m of 1 acoustic watt radiated into half space.
+    /// Half-space sensitivity for 1 W into Re at 1 m: [`half_space_one_watt_spl_db`]
+    /// (112.16 dB) + 10·log10(η0), with η0 and the reference from the same air constants.
     pub fn sensitivity_db_1w(&self) -> Option<f64> {
         self.reference_efficiency()
             .filter(|e| *e > 0.0)
-            .map(|e| 112.02 + 10.0 * e.log10())
+            .map(|e| half_space_one_watt_spl_db() + 10.0 * e.log10())
     }
 }
 

@@ -17,11 +17,19 @@ fn close(actual: f64, expected: f64, tol: f64, what: &str) {
     );
 }
 
-/// An output with `v_oc` volts open circuit behind `zo` ohms.
+/// An output with `v_oc` volts open circuit behind `zo` ohms, measured into every load the
+/// tests use (V·Z/(Z+Zo) across each), so the maximum there is the measurement, band 0.
 fn output(v_oc: f64, zo: Option<f64>) -> AmpOutput {
     let mut o = AmpOutput::new("single-ended", OutputKind::SingleEnded);
     o.ratings
         .push(RatingPoint::from_voltage(None, v_oc, Confidence::High, "test").unwrap());
+    let r = zo.unwrap_or(0.0);
+    for z in [4.0, 8.0, 16.0, 20.0, 32.0, 300.0, 600.0] {
+        o.ratings.push(
+            RatingPoint::from_voltage(Some(z), v_oc * z / (z + r), Confidence::High, "test")
+                .unwrap(),
+        );
+    }
     o.output_impedance = zo.map(|ohm| SourceImpedance::Resistive { ohm });
     o
 }

@@ -5,10 +5,10 @@ use ampmatch_core::amplifier::{
     AmpOutput, Amplifier, Confidence, CurrentClaim, Noise, OutputKind, RatingPoint,
 };
 use ampmatch_core::analysis::{Limit, Settings, Target, Verdict, analyze, frequency_grid};
-use ampmatch_core::fit::fit_limits;
 use ampmatch_core::impedance::{
     DriverResonance, ImpedanceModel, ImpedancePoint, MeasuredCurve, SourceImpedance,
 };
+use ampmatch_core::limits::{Basis, LimitFit};
 use ampmatch_core::load::{HeadphoneForm, Load};
 use ampmatch_core::sensitivity::{
     Sensitivity, SensitivityUnit, db_per_mw_to_db_per_v, db_per_v_to_db_per_mw,
@@ -247,48 +247,63 @@ fn one_microvolt_into_122_db_per_v_is_2_db_spl() {
 }
 
 #[test]
-fn objective2_fit_reproduces_its_measured_points() {
-    // SBAF, 1 % THD: 7.24 Vrms into 300 Ω and 4.24 Vrms into 33 Ω. The second is current
-    // limited (4.24/33 = 128.5 mA); the first voltage limited.
-    let pts = vec![
-        RatingPoint::from_voltage(Some(300.0), 7.24, Confidence::High, "SBAF").unwrap(),
-        RatingPoint::from_voltage(Some(33.0), 4.24, Confidence::High, "SBAF").unwrap(),
-    ];
-    let fit = fit_limits(&pts, &[], 0.0);
-    for p in &fit.points {
-        assert!(p.residual_pct.abs() < 1.0, "{p:?}");
+fn objective2_limits_reproduce_its_measured_points() {
+    // SBAF, 1 % THD: 7.24 Vrms into 300 Ω and 4.24 Vrms into 33 Ω, measured: at those loads
+    // the maximum *is* the measurement (band 0).
+    let out = output_with(&[(Some(300.0), 7.24), (Some(33.0), 4.24)], None);
+    let fit = LimitFit::from_output(&out);
+    for (z, v) in [(300.0, 7.24), (33.0, 4.24)] {
+        let at = fit.at(z).unwrap();
+        assert_eq!(at.voltage_vrms, v);
+        assert_eq!(at.basis, Basis::Measured);
+        assert_eq!(at.uncertainty_db, 0.0);
     }
+    // Between: log–log. At 100 Ω: t = ln(100/33)/ln(300/33) = 1.10866/2.20727 = 0.50228;
+    // V = 4.24·(7.24/4.24)^0.50228 = 4.24·e^(0.50228·0.53505) = 4.24·1.30834 = 5.5474 V.
+    let at = fit.at(100.0).unwrap();
+    close(at.voltage_vrms, 5.5474, 0.0005, "interpolated");
+    assert_eq!(at.basis, Basis::Interpolated);
+    // Below 33 Ω no more than its 4.24/33 = 128.5 mA: 16 Ω → 2.0558 V.
     close(
-        fit.current_limit_a.unwrap(),
-        4.24 / 33.0,
-        1e-6,
-        "current limit",
+        fit.at(16.0).unwrap().voltage_vrms,
+        4.24 / 33.0 * 16.0,
+        1e-12,
+        "below",
     );
-    close(
-        fit.open_circuit_voltage_vrms.unwrap(),
-        7.24,
-        1e-6,
-        "voltage limit",
-    );
+    // Above 300 Ω the 7.24 V is held.
+    assert_eq!(fit.at(600.0).unwrap().voltage_vrms, 7.24);
+    // Two points at different currents and voltages: neither limit is inferred.
+    assert!(fit.current_limit_a.is_none() && fit.open_circuit_voltage_vrms.is_none());
 }
 
 #[test]
-fn nearly_constant_voltage_ratings_stay_voltage_limited() {
-    // "220 mW @ 16 Ω; 120 mW @ 32 Ω" → √(0.22·16) = 1.876 V, √(0.12·32) = 1.960 V:
-    // physics.md calls this the voltage-limited region; the fit infers no current limit.
-    let pts = vec![
+fn two_ratings_are_reproduced_not_averaged() {
+    // "220 mW @ 16 Ω; 120 mW @ 32 Ω" → √(0.22·16) = 1.8762 V, √(0.12·32) = 1.9596 V: each
+    // load gets its own rating (a least-squares fit would give both 1.9175 V).
+    let mut out = AmpOutput::new("se", OutputKind::SingleEnded);
+    out.ratings = vec![
         RatingPoint::from_power(16.0, 0.220, Confidence::Medium, "spec").unwrap(),
         RatingPoint::from_power(32.0, 0.120, Confidence::Medium, "spec").unwrap(),
     ];
-    let fit = fit_limits(&pts, &[], 0.0);
-    assert!(fit.current_limit_a.is_none());
-    // weighted mean of ln: exp((ln 1.876 + ln 1.960)/2) = √(1.876·1.960) = 1.9175 V
+    let fit = LimitFit::from_output(&out);
     close(
-        fit.open_circuit_voltage_vrms.unwrap(),
-        (1.8762f64 * 1.9596).sqrt(),
-        0.001,
-        "V_oc",
+        fit.at(16.0).unwrap().voltage_vrms,
+        (0.22f64 * 16.0).sqrt(),
+        1e-12,
+        "16 Ω",
     );
+    close(
+        fit.at(32.0).unwrap().voltage_vrms,
+        (0.12f64 * 32.0).sqrt(),
+        1e-12,
+        "32 Ω",
+    );
+    assert_eq!(fit.at(32.0).unwrap().basis, Basis::Rated);
+    // In between the power never exceeds the larger neighbour's 220 mW.
+    for z in [17.0, 20.0, 24.0, 28.0, 31.0] {
+        let v = fit.at(z).unwrap().voltage_vrms;
+        assert!(v * v / z <= 0.22 + 1e-12, "{z} Ω: {} W", v * v / z);
+    }
 }
 
 #[test]
@@ -488,8 +503,9 @@ fn bridged_output_doubles_swing_and_impedance() {
 }
 
 #[test]
-fn gain_limits_the_voltage_and_sets_the_knob() {
-    // Gain 6 dB with a 2 V source: 2·10^(6/20) = 3.991 V < 10 V amp limit.
+fn gain_sets_the_knob_never_the_swing() {
+    // A 10 V output with 6 dB gain: a 2 V source gives 2·10^(6/20) = 3.991 V at full volume,
+    // but the output can still swing its 10 V (a hotter source gets there).
     let mut out = output_with(&[(None, 10.0)], Some(0.0));
     out.gain_db = Some(6.0);
     let load = headphone(
@@ -502,17 +518,47 @@ fn gain_limits_the_voltage_and_sets_the_knob() {
     let r = analyze("a", &out, &load, Target::default(), &Settings::default());
     close(
         r.max.voltage_vrms.unwrap(),
+        10.0,
+        1e-12,
+        "the output's own swing",
+    );
+    close(
+        r.max.gain_limited_voltage_vrms.unwrap(),
         2.0 * 10f64.powf(0.3),
         1e-9,
-        "gain-limited",
+        "source × gain",
     );
-    // Needs 10^((110−120)/20) = 0.3162 V: attenuation 20·log10(0.3162/3.991) = −22.02 dB.
+    // The peak needs 10^((110−120)/20) = 0.3162 V: 20·log10(0.3162/3.991) = −22.02 dB.
     close(r.volume.unwrap().attenuation_db, -22.02, 0.01, "knob");
-    // Gain 20 dB → 20 V, capped at 10 V amp; knob: 20·log10(0.3162/20) = −36.02 → warning.
+    // Gain 20 dB → 20 V at full volume: the 93 dB average needs 10^(−27/20) = 0.04467 V,
+    // 20·log10(0.04467/20) = −53.02 dB from full: the bottom of the knob.
     out.gain_db = Some(20.0);
     let r = analyze("a", &out, &load, Target::default(), &Settings::default());
-    close(r.volume.unwrap().attenuation_db, -36.02, 0.01, "knob");
+    close(
+        r.volume.unwrap().attenuation_db,
+        -36.02,
+        0.01,
+        "knob at the peak",
+    );
+    close(
+        r.checks.volume.value.unwrap(),
+        -53.02,
+        0.01,
+        "knob at the average",
+    );
     assert!(r.findings.iter().any(|f| f.rule == "volume-at-bottom"));
+    // Gain alone is no rating: the maximum is unknown.
+    let mut gain_only = AmpOutput::new("se", OutputKind::SingleEnded);
+    gain_only.gain_db = Some(20.0);
+    let r = analyze(
+        "a",
+        &gain_only,
+        &load,
+        Target::default(),
+        &Settings::default(),
+    );
+    assert!(r.max.voltage_vrms.is_none() && r.power_vs_load.is_empty());
+    assert_eq!(r.checks.loudness.status, ampmatch_core::Status::Unknown);
 }
 
 #[test]
@@ -589,4 +635,16 @@ fn bad_curves_are_rejected_with_the_point() {
     assert!(MeasuredCurve::new(vec![p(100.0, -8.0, 0.0), p(150.0, 8.0, 0.0)], true).is_err());
     assert!(MeasuredCurve::new(vec![p(100.0, 8.0, 120.0), p(150.0, 8.0, 0.0)], true).is_err());
     assert!(MeasuredCurve::new(vec![p(100.0, f64::NAN, 0.0), p(150.0, 8.0, 0.0)], true).is_err());
+}
+
+#[test]
+fn half_space_reference_follows_from_the_air_constants() {
+    // 1 acoustic watt into half space at 1 m: I = 1/(2π) W/m², p² = ρ0·c·I =
+    // 1.204·343/(2π) = 65.727 Pa² → 10·log10(65.727/(20e-6)²) = 112.157 dB.
+    close(
+        ampmatch_core::impedance::half_space_one_watt_spl_db(),
+        112.157,
+        0.0005,
+        "reference",
+    );
 }

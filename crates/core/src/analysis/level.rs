@@ -3,8 +3,11 @@
 
 use super::checks::{Check, Status};
 use super::{Findings, Max, PowerPoint, Required, Rule, Severity};
-use crate::chain::{Limit, limited_drive};
+use num_complex::Complex64;
+
+use crate::chain::Limit;
 use crate::evidence::Confidence;
+use crate::limits::{Basis, supply_bound_vrms};
 use crate::sensitivity::SensitivityUnit;
 use crate::units::{db20, fmt_sig, undb20};
 
@@ -63,65 +66,56 @@ pub(super) fn required(p: &Pair) -> Required {
     required
 }
 
-/// What is known of the output's limits and how they were found.
+/// What is known of the output's limits and where each figure came from.
 pub(super) fn limits(p: &Pair, f: &mut Findings) {
     let output = p.output;
     let fit = &p.fit;
-    let v_oc_fit = fit.open_circuit_voltage_vrms;
-    if let (None, Some(g)) = (v_oc_fit, p.gain_limited) {
-        f.add(
-            Severity::Info,
-            Rule::Assumption,
-            format!("assumption: with no rating known, the output's maximum is taken as the full-scale source × gain, {} V open circuit (the amplifier may clip earlier, so loudness may be overstated and the safety findings are what a clean output could do)", fmt_sig(g)),
-        );
-    }
-    if output.ratings.is_empty() && output.current_limits.is_empty() && p.gain_limited.is_none() {
-        f.add(Severity::Info, Rule::MissingOutputLimits, format!("no power, voltage or current figure is known for the {} output, so its maximum level cannot be computed", output.name));
+    if fit.is_unknown() {
+        let gain = if output.gain_db.is_some() {
+            " (a gain figure says where the volume sits, not how far the output can swing)"
+        } else {
+            ""
+        };
+        f.add(Severity::Info, Rule::MissingOutputLimits, format!("no power, voltage or current rating and no supply is known for the {} output, so its maximum level cannot be computed{gain}", output.name));
     } else if !fit.points.is_empty() {
         let pts: Vec<String> = fit
             .points
             .iter()
+            .filter(|pt| pt.used)
             .map(|pt| match pt.load_ohm {
-                Some(z) => format!(
-                    "{} V into {} Ω ({:+.1} %)",
-                    fmt_sig(pt.given_voltage_vrms),
-                    fmt_sig(z),
-                    pt.residual_pct
-                ),
-                None => format!(
-                    "{} V open circuit ({:+.1} %)",
-                    fmt_sig(pt.given_voltage_vrms),
-                    pt.residual_pct
-                ),
+                Some(z) => format!("{} V into {} Ω", fmt_sig(pt.given_voltage_vrms), fmt_sig(z)),
+                None => format!("{} V open circuit", fmt_sig(pt.given_voltage_vrms)),
             })
             .collect();
         f.add(
             Severity::Info,
             Rule::LimitsFit,
             format!(
-                "limits fitted by least squares to {}: open-circuit {}{} V, current limit {}",
+                "limits from the evidence: {}; between rated loads interpolated log–log, outside them held conservatively; current limit {}",
                 pts.join(", "),
-                if fit.open_circuit_is_lower_bound {
-                    "≥ "
-                } else {
-                    ""
-                },
-                v_oc_fit.map_or("unknown".into(), fmt_sig),
-                p.i_max
-                    .map_or("not reached at any rated load".into(), |i| format!(
-                        "{} mA",
-                        fmt_sig(i * 1000.0)
-                    ))
+                fit.current_limit_a.map_or("not shown by any rating".into(), |i| format!("{} mA", fmt_sig(i * 1000.0)))
             ),
         );
     }
-    if let (Some(g), Some(vg)) = (output.gain_db, p.gain_limited)
-        && v_oc_fit.is_some_and(|v| vg < v)
-    {
+    for pt in fit.points.iter().filter(|pt| !pt.used) {
+        let at = pt
+            .load_ohm
+            .map_or("open circuit".into(), |z| format!("into {} Ω", fmt_sig(z)));
+        f.add(Severity::Warning, Rule::SourceConflict, format!("conflict: {} V {at} ({}) is outvoted by a more trustworthy figure at the same load, {} V: shown, not used", fmt_sig(pt.given_voltage_vrms), short(&pt.source), fmt_sig(pt.predicted_voltage_vrms)));
+    }
+    if let Some(b) = supply_bound_vrms(output) {
+        let how = if fit.exceeds_supply_bound {
+            "a rating states more, so a boost stage or charge pump is taken as given"
+        } else {
+            "a ceiling on every maximum below"
+        };
         f.add(
             Severity::Info,
-            Rule::GainLimitsVoltage,
-            format!("with a {} V full-scale source and {} dB gain the output reaches only {} V before the amplifier itself clips", fmt_sig(p.settings.source_full_scale_vrms), fmt_sig(g), fmt_sig(vg)),
+            Rule::SupplyBound,
+            format!(
+                "the supply allows at most {} Vrms of swing ({how})",
+                fmt_sig(b)
+            ),
         );
     }
     if let Some(c) = output.weakest_confidence()
@@ -139,43 +133,61 @@ pub(super) fn limits(p: &Pair, f: &mut Findings) {
     }
 }
 
-/// Maximum at the nominal impedance (a resistor of that value, through the chain at 1 kHz).
+fn short(s: &str) -> String {
+    if s.chars().count() > 70 {
+        format!("{}…", s.chars().take(70).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Maximum at the nominal impedance (a resistor of that value, through the chain at 1 kHz),
+/// with its basis and uncertainty.
 pub(super) fn max(p: &Pair, f: &mut Findings) -> (Max, Option<Limit>) {
     let fit = &p.fit;
     let mut max = Max {
         open_circuit_voltage_vrms: fit.open_circuit_voltage_vrms,
-        current_limit_a: p.i_max,
+        current_limit_a: fit.current_limit_a,
         gain_limited_voltage_vrms: p.gain_limited,
+        basis: Basis::Unknown,
         ..Max::default()
     };
-    let mut limited_by = None;
-    if let (Some(z), Some((h, zin))) = (p.z_nom, p.nominal)
-        && let Some((vl, limit)) = p.load_voltage(h, zin)
-    {
-        max.voltage_vrms = Some(vl);
-        max.current_a = Some(vl / z);
-        max.power_w = Some(vl * vl / z);
-        max.spl_db = p.s_v.map(|sv| sv + db20(vl) + p.offset);
-        limited_by = Some(limit);
-        if p.i_max.is_none() && !fit.points.is_empty() {
-            let lowest = fit
-                .points
-                .iter()
-                .filter_map(|pt| pt.load_ohm)
-                .fold(f64::INFINITY, f64::min);
-            if z < lowest {
-                f.add(
-                    Severity::Info,
-                    Rule::CurrentLimitUnknown,
-                    format!("no rating shows a current limit and the load ({} Ω) is below the lowest rated load ({} Ω): the maximum assumes the voltage limit holds down to this load", fmt_sig(z), fmt_sig(lowest)),
-                );
-            }
-        }
-        if fit.open_circuit_is_lower_bound {
-            f.add(Severity::Info, Rule::VoltageLimitUnknown, "no rating shows the voltage limit; the open-circuit voltage is taken as the highest the ratings imply (a lower bound)".into());
-        }
+    let Some(z) = p.z_nom else {
+        return (max, None);
+    };
+    let Some(at) = p.max_at(1000.0, Complex64::new(z, 0.0)) else {
+        return (max, None);
+    };
+    let vl = at.voltage_vrms;
+    max.voltage_vrms = Some(vl);
+    max.current_a = Some(vl / z);
+    max.power_w = Some(vl * vl / z);
+    max.spl_db = p.s_v.map(|sv| sv + db20(vl) + p.offset);
+    max.uncertainty_db = Some(at.uncertainty_db);
+    max.basis = at.basis;
+    max.is_ceiling = at.ceiling;
+    let rated: Vec<f64> = fit.points.iter().filter_map(|pt| pt.load_ohm).collect();
+    let z_t = z + p.chain.cable_ohm;
+    let (lo, hi) = rated
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(a, b), x| (a.min(*x), b.max(*x)));
+    if at.basis == Basis::Extrapolated && z_t < lo {
+        f.add(Severity::Info, Rule::CurrentLimitUnknown, format!("the load ({} Ω) is below the lowest rated load ({} Ω): the maximum assumes no more current than there (± {:.1} dB)", fmt_sig(z_t), fmt_sig(lo), at.uncertainty_db));
+    } else if at.basis == Basis::Extrapolated && z_t > hi {
+        f.add(Severity::Info, Rule::VoltageLimitUnknown, format!("the load ({} Ω) is above the highest rated load ({} Ω): the maximum holds the voltage there (± {:.1} dB; the real swing may be higher)", fmt_sig(z_t), fmt_sig(hi), at.uncertainty_db));
+    } else if rated.is_empty() && at.basis == Basis::StatedLimit {
+        f.add(Severity::Info, Rule::CurrentLimitUnknown, format!("only an open-circuit voltage is known: the maximum assumes it holds into {} Ω (± {:.1} dB)", fmt_sig(z_t), at.uncertainty_db));
     }
-    (max, limited_by)
+    if let (Some(g), Some(vg)) = (p.output.gain_db, p.gain_limited)
+        && vg * p.nominal.map_or(1.0, |(h, _)| h.norm()) < vl
+    {
+        f.add(
+            Severity::Info,
+            Rule::GainLimitsVoltage,
+            format!("with a {} V full-scale source and {} dB gain, full volume gives {} V, less than the {} V the output can swing here: a hotter source or more gain reaches the maximum", fmt_sig(p.settings.source_full_scale_vrms), fmt_sig(g), fmt_sig(vg), fmt_sig(vl)),
+        );
+    }
+    (max, Some(at.limited_by))
 }
 
 /// max.spl_db − target, when both are known.
@@ -249,21 +261,40 @@ pub(super) fn loudness_check(
         _ => "voltage",
     };
     let (place, target) = (p.place, fmt_sig(p.target_spl));
-    let (status, rule, message) = if h < 0.0 {
+    // The headroom carries the maximum's band: a problem only when even its upper edge is
+    // short, a caution when the band reaches into the 0–3 dB zone.
+    let u = max.uncertainty_db.unwrap_or(0.0);
+    // A ceiling cannot be exceeded: its band only reaches down.
+    let up = if max.is_ceiling { 0.0 } else { u };
+    let band = if u > 0.0 {
+        format!(" (± {u:.1} dB: {})", basis_words(max.basis))
+    } else {
+        String::new()
+    };
+    let (status, rule, message) = if h + up < 0.0 {
         (
             Status::Problem,
             Rule::InsufficientHeadroom,
             format!(
-                "{:.1} dB short of the {target} dB target: {m:.1} dB SPL {place} at full output ({lim}-limited)",
+                "{:.1} dB short of the {target} dB target: {m:.1} dB SPL {place} at full output ({lim}-limited){band}",
                 -h
             ),
         )
-    } else if h < p.settings.marginal_headroom_db {
+    } else if h < 0.0 {
         (
             Status::Caution,
             Rule::LowHeadroom,
             format!(
-                "only {h:.1} dB above the {target} dB target: {m:.1} dB SPL {place} at full output ({lim}-limited)"
+                "may fall {:.1} dB short of the {target} dB target: {m:.1} dB SPL {place} at full output{band}",
+                -h
+            ),
+        )
+    } else if h - u < p.settings.marginal_headroom_db {
+        (
+            Status::Caution,
+            Rule::LowHeadroom,
+            format!(
+                "only {h:.1} dB above the {target} dB target: {m:.1} dB SPL {place} at full output ({lim}-limited){band}"
             ),
         )
     } else {
@@ -271,30 +302,41 @@ pub(super) fn loudness_check(
             Status::Ok,
             Rule::Headroom,
             format!(
-                "loud enough: {m:.1} dB SPL {place} at full output, {h:.1} dB above the {target} dB target"
+                "loud enough: {m:.1} dB SPL {place} at full output, {h:.1} dB above the {target} dB target{band}"
             ),
         )
     };
     Check::new(status, rule, message, Some(h), "dB")
 }
 
-/// Power into resistive loads from 1 Ω to 1 kΩ (12 per decade), behind the output
-/// impedance alone: what the output can do across loads, not just this one.
+/// Where a maximum comes from, in words.
+pub(super) fn basis_words(b: Basis) -> &'static str {
+    match b {
+        Basis::Measured => "measured at this load",
+        Basis::Rated => "the maker's rating at this load",
+        Basis::Interpolated => "between rated loads",
+        Basis::Extrapolated => "beyond the rated loads",
+        Basis::SupplyBound => "the supply's ceiling",
+        Basis::StatedLimit => "a stated limit",
+        Basis::Unknown => "unknown",
+    }
+}
+
+/// Power into resistive loads from 1 Ω to 1 kΩ (12 per decade), from the same evidence:
+/// what the output can do across loads, not just this one, each with its basis.
 pub(super) fn power_vs_load(p: &Pair) -> Vec<PowerPoint> {
-    let Some(v) = p.v_oc else {
-        return Vec::new();
-    };
-    let zo = p.zo.unwrap_or(0.0);
     (0..=36)
-        .map(|k| {
+        .filter_map(|k| {
             let z = 10f64.powf(k as f64 / 12.0);
-            let (drive, limited_by) = limited_drive(v, p.i_max, z + zo);
-            let vl = drive * z / (z + zo);
-            PowerPoint {
+            let at = p.fit.at(z)?;
+            let v = at.voltage_vrms;
+            Some(PowerPoint {
                 load_ohm: z,
-                power_w: vl * vl / z,
-                limited_by,
-            }
+                power_w: v * v / z,
+                limited_by: at.limited_by,
+                basis: at.basis,
+                uncertainty_db: at.uncertainty_db,
+            })
         })
         .collect()
 }

@@ -33,7 +33,7 @@ use serde::Serialize;
 use crate::amplifier::{AmpClass, AmpOutput, OutputKind};
 use crate::chain::Cable;
 pub use crate::chain::Limit;
-use crate::fit::LimitFit;
+use crate::limits::{Basis, LimitFit};
 use crate::listening::{Listening, Preset};
 use crate::load::Load;
 use crate::sensitivity::SensitivityReadings;
@@ -201,8 +201,16 @@ pub struct Max {
     pub open_circuit_voltage_vrms: Option<f64>,
     /// The fitted current limit, A rms.
     pub current_limit_a: Option<f64>,
-    /// Open-circuit voltage with a full-scale source at full volume (source × gain), V rms.
+    /// Open-circuit voltage with a full-scale source at full volume (source × gain), V rms:
+    /// where the volume sits, never a limit on the swing.
     pub gain_limited_voltage_vrms: Option<f64>,
+    /// ± dB within which the true maximum is expected (0 only at a measured load).
+    pub uncertainty_db: Option<f64>,
+    /// Where the maximum comes from.
+    pub basis: Basis,
+    /// True when the maximum cannot be higher (an open-circuit voltage, a stated current
+    /// limit or the supply bounds it): the band then only reaches down.
+    pub is_ceiling: bool,
 }
 
 /// One frequency of the curve.
@@ -270,6 +278,10 @@ pub struct PowerPoint {
     pub power_w: f64,
     /// Which limit binds there.
     pub limited_by: Limit,
+    /// Where the figure comes from (extrapolated beyond the rated loads, …).
+    pub basis: Basis,
+    /// ± dB.
+    pub uncertainty_db: f64,
 }
 
 /// Where the volume control sits for the target.
@@ -314,6 +326,8 @@ pub struct Report {
     pub max: Max,
     /// max.spl_db − target_spl_db.
     pub headroom_db: Option<f64>,
+    /// The maximum's uncertainty carried into the headroom, ± dB.
+    pub headroom_uncertainty_db: Option<f64>,
     /// Which limit binds at full output.
     pub limited_by: Option<Limit>,
     /// Nominal impedance / output impedance.
@@ -472,6 +486,7 @@ pub fn analyze_in(
         required,
         max,
         headroom_db: headroom,
+        headroom_uncertainty_db: headroom.and(max.uncertainty_db),
         limited_by,
         damping_factor: damping,
         deviation_spread_db: resp.deviation_spread_db,

@@ -4,9 +4,9 @@ use num_complex::Complex64;
 
 use super::{Context, Settings, Target};
 use crate::amplifier::AmpOutput;
-use crate::chain::{Chain, Limit, limited_drive};
-use crate::fit::LimitFit;
+use crate::chain::Chain;
 use crate::impedance::ImpedanceModel;
+use crate::limits::{AtLoad, LimitFit};
 use crate::load::Load;
 use crate::sensitivity::SensitivityReadings;
 use crate::units::undb20;
@@ -39,14 +39,11 @@ pub(crate) struct Pair<'a> {
     pub readings: Option<SensitivityReadings>,
     /// The sensitivity used for loudness, dB/V (at the ear or at 1 m).
     pub s_v: Option<f64>,
-    /// The output's limits fitted to its ratings.
+    /// The output's limits, from its evidence.
     pub fit: LimitFit,
-    /// Open-circuit voltage with a full-scale source at full volume, V rms.
+    /// Open-circuit voltage with a full-scale source at full volume, V rms (for the volume
+    /// check: gain sets where the knob sits, never how far the output can swing).
     pub gain_limited: Option<f64>,
-    /// The open-circuit voltage limit used: the fit's, capped by source × gain.
-    pub v_oc: Option<f64>,
-    /// The current limit, A rms.
-    pub i_max: Option<f64>,
     /// The chain into the nominal impedance as a resistor at 1 kHz: (H, Z_in).
     pub nominal: Option<(Complex64, Complex64)>,
     /// Everything in series with the load: output impedance + cable, Ω.
@@ -75,11 +72,6 @@ impl<'a> Pair<'a> {
         let gain_limited = output
             .gain_db
             .map(|g| settings.source_full_scale_vrms * undb20(g));
-        let v_oc = match (fit.open_circuit_voltage_vrms, gain_limited) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, None) => a,
-            (None, Some(g)) => Some(g),
-        };
         Self {
             output,
             load,
@@ -99,21 +91,28 @@ impl<'a> Pair<'a> {
             place: if speaker { "at the seat" } else { "at the ear" },
             readings,
             s_v: readings.map(|r| r.db_per_v),
-            i_max: fit.current_limit_a,
             fit,
             gain_limited,
-            v_oc,
             nominal: z_nom.map(|z| chain.at(1000.0, Complex64::new(z, 0.0))),
             series_ohm: zo.map(|o| o + chain.cable_ohm),
             chain,
         }
     }
 
-    /// The voltage at the load through a chain point (H, Z_in), and which limit binds;
-    /// `None` while the voltage limit is unknown.
-    pub fn load_voltage(&self, h: Complex64, z_in: Complex64) -> Option<(f64, Limit)> {
-        let v = self.v_oc?;
-        let (drive, limit) = limited_drive(v, self.i_max, z_in.norm());
-        Some((drive * h.norm(), limit))
+    /// The most the output can put across `z` at `frequency_hz`: the evidence's maximum at
+    /// the terminals for |Z + cable| (ratings are into resistors there), shaped by the chain
+    /// at this frequency relative to a resistor of that size at 1 kHz, and divided by the
+    /// cable. For a resistor without cable or filter this is exactly the rated figure.
+    /// `None` while the evidence says nothing.
+    pub fn max_at(&self, frequency_hz: f64, z: Complex64) -> Option<AtLoad> {
+        let z_t = z + self.chain.cable_ohm;
+        let mut at = self.fit.at(z_t.norm())?;
+        let (h, _) = self.chain.at(frequency_hz, z);
+        let h_ref = self
+            .chain
+            .terminal_transfer(1000.0, Complex64::new(z_t.norm(), 0.0))
+            .norm();
+        at.voltage_vrms *= h.norm() / h_ref;
+        Some(at)
     }
 }

@@ -50,10 +50,10 @@ pub(super) fn curve(p: &Pair, f: &mut Findings) -> Response {
             let (z, h_edge) = z_at(fr);
             held |= h_edge;
             z_min = z_min.min(z.norm());
-            let (h, zin) = p.chain.at(fr, z);
+            let (h, _) = p.chain.at(fr, z);
             let deviation = ref_level.map(|r| db20(h.norm()) - r);
-            let max_spl = match (p.load_voltage(h, zin), p.s_v) {
-                (Some((vl, _)), Some(sv)) => Some(sv + db20(vl) + p.offset),
+            let max_spl = match (p.max_at(fr, z), p.s_v) {
+                (Some(at), Some(sv)) => Some(sv + db20(at.voltage_vrms) + p.offset),
                 _ => None,
             };
             if phase_known && !matches!(m, ImpedanceModel::Flat { .. }) {

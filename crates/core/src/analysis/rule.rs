@@ -67,18 +67,21 @@ rules! {
     MissingSensitivity = "missing-sensitivity", "level";
     /// No power, voltage or current figure for the output: no maximum level.
     MissingOutputLimits = "missing-output-limits", "level";
-    /// The open-circuit voltage and current limit fitted to the rating points.
+    /// The limits from the evidence: the ratings used, and the current limit shown.
     LimitsFit = "limits-fit", "level";
-    /// Full-scale source × gain is below the output's own voltage limit.
+    /// Full-scale source × gain is below what the output can swing (a volume matter).
     GainLimitsVoltage = "gain-limits-voltage", "level";
     /// Some of the output's figures are low-confidence or unverified.
     WeakSource = "weak-source", "level";
     /// The output impedance is unknown: no damping factor or deviation.
     MissingOutputImpedance = "missing-output-impedance", "level";
-    /// The load is below the lowest rated load and no current limit is known.
+    /// The load is below the lowest rated load (or only an open-circuit voltage is known):
+    /// the maximum assumes no more current than the evidence shows.
     CurrentLimitUnknown = "current-limit-unknown", "level";
-    /// No rating shows the voltage limit; the open-circuit voltage is a lower bound.
+    /// The load is above the highest rated load: the voltage there is held.
     VoltageLimitUnknown = "voltage-limit-unknown", "level";
+    /// The supply's ceiling on the swing (a 5 V bus: 1.77 Vrms single-ended).
+    SupplyBound = "supply-bound", "level";
     /// The measured curve is held at its end values outside its range.
     CurveHeldAtEdge = "curve-held-at-edge", "response";
     /// The measured curve has no phase; points are taken as resistive.
