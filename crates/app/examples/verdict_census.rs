@@ -41,6 +41,12 @@ fn main() {
                 );
                 let side = if l.load.is_iem() { "iem" } else { "headphone" };
                 *counts.entry((side, r.verdict.to_string())).or_default() += 1;
+                if let Ok(path) = std::env::var("DUMP") {
+                    use std::io::Write;
+                    let (name, c) = r.checks.deciding(r.verdict);
+                    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+                    let _ = writeln!(f, "{}|{}|{}|{}|{name}:{}", a.meta.id, out.name, l.meta.id, r.verdict, c.rule);
+                }
                 if std::env::var_os("WHY").is_some() && r.verdict != ampmatch_core::Verdict::Good {
                     let (name, c) = r.checks.deciding(r.verdict);
                     let unit = r
