@@ -60,13 +60,14 @@ fn main() {
                     "driver" => "Driver",
                     other => panic!("{rel}: unknown type {other:?}"),
                 };
+                let category = get("category").unwrap_or_default();
                 let id = get("id").unwrap_or_else(|| slug::slug(&format!("{brand} {model}")));
                 if let Some(prev) = ids.insert(id.clone(), rel.clone()) {
                     panic!("duplicate catalog id {id}: {prev} and {rel}");
                 }
                 writeln!(
                     entries,
-                    "    Entry {{ id: {id:?}, brand: {brand:?}, model: {model:?}, device_type: DeviceType::{variant}, path: {rel:?}, text: include_str!({:?}) }},",
+                    "    Entry {{ id: {id:?}, brand: {brand:?}, model: {model:?}, device_type: DeviceType::{variant}, category: {category:?}, path: {rel:?}, text: include_str!({:?}) }},",
                     f.display()
                 )
                 .unwrap();

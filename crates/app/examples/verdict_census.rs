@@ -44,8 +44,16 @@ fn main() {
                 if let Ok(path) = std::env::var("DUMP") {
                     use std::io::Write;
                     let (name, c) = r.checks.deciding(r.verdict);
-                    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
-                    let _ = writeln!(f, "{}|{}|{}|{}|{name}:{}", a.meta.id, out.name, l.meta.id, r.verdict, c.rule);
+                    let mut f = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(path)
+                        .unwrap();
+                    let _ = writeln!(
+                        f,
+                        "{}|{}|{}|{}|{name}:{}",
+                        a.meta.id, out.name, l.meta.id, r.verdict, c.rule
+                    );
                 }
                 if std::env::var_os("WHY").is_some() && r.verdict != ampmatch_core::Verdict::Good {
                     let (name, c) = r.checks.deciding(r.verdict);

@@ -200,6 +200,7 @@ mod rank {
             brand: "T",
             model: id,
             device_type,
+            category: "",
             path: "test.toml",
             text: Box::leak(text.into_boxed_str()),
         }

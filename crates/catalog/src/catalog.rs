@@ -7,6 +7,7 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use crate::device::{Device, DeviceKind, DeviceType, parse_device, read_device_file};
 use crate::error::{Error, Result};
+use crate::names;
 
 /// One device of the built-in catalog, indexed at build time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub struct Entry {
     pub model: &'static str,
     /// The file's `type`.
     pub device_type: DeviceType,
+    /// An amplifier's `category` (dongle, dac-amp, integrated…), "" when none.
+    pub category: &'static str,
     /// Path under `data/`.
     pub path: &'static str,
     /// The file's text.
@@ -130,7 +133,14 @@ impl Catalog {
                 name.push_str(e.model);
                 let by_name = pattern.score(Utf32Str::new(&name, &mut buf), &mut matcher);
                 let by_id = pattern.score(Utf32Str::new(e.id, &mut buf), &mut matcher);
-                by_name.max(by_id).map(|score| Match { entry: e, score })
+                // "dongle" finds the dongles: the category counts as a name.
+                let by_category = (!e.category.is_empty())
+                    .then(|| pattern.score(Utf32Str::new(e.category, &mut buf), &mut matcher))
+                    .flatten();
+                by_name
+                    .max(by_id)
+                    .max(by_category)
+                    .map(|score| Match { entry: e, score })
             })
             .collect();
         // Equal scores: the shorter name is the closer match ("HD600" before "HD600 (measured)").
@@ -140,6 +150,37 @@ impl Catalog {
                 .then(a.entry.name_len().cmp(&b.entry.name_len()))
                 .then(a.entry.id.cmp(b.entry.id))
         });
+        hits
+    }
+
+    /// Search as a person browsing expects: headphones, amplifiers and finished speakers
+    /// before raw drivers, grouped by type (groups in the order of their best hit, drivers
+    /// last), best first within a group. Without `only`, drivers appear only when nothing
+    /// else matches; with it, only that type.
+    pub fn search_grouped(&self, query: &str, only: Option<DeviceType>) -> Vec<Match> {
+        let hits: Vec<Match> = self
+            .search(query, only.map(DeviceType::side))
+            .into_iter()
+            .filter(|h| only.is_none_or(|t| h.entry.device_type == t))
+            .collect();
+        let finished: Vec<Match> = hits
+            .iter()
+            .copied()
+            .filter(|h| h.entry.device_type != DeviceType::Driver)
+            .collect();
+        let mut hits = if only.is_none() && !finished.is_empty() {
+            finished
+        } else {
+            hits
+        };
+        // Group rank: the position of the group's best hit; drivers after every other group.
+        let rank = |t: DeviceType| {
+            let first = hits.iter().position(|h| h.entry.device_type == t);
+            (t == DeviceType::Driver, first.unwrap_or(usize::MAX))
+        };
+        let ranks: Vec<(bool, usize)> = DeviceType::ALL.iter().map(|t| rank(*t)).collect();
+        let of = |t: DeviceType| ranks[DeviceType::ALL.iter().position(|x| *x == t).unwrap_or(0)];
+        hits.sort_by_key(|h| of(h.entry.device_type));
         hits
     }
 
@@ -166,8 +207,27 @@ impl Catalog {
                 wanted: side.as_str().into(),
             });
         }
-        let hits = self.search(q, Some(side));
+        // Only hits the query may be taken to mean (crate::names): a weak fuzzy match is a
+        // "did you mean", never a silent pick.
+        let meant = |side: DeviceKind| -> Vec<Match> {
+            self.search(q, Some(side))
+                .into_iter()
+                .filter(|h| names::acceptable(q, &h.entry.name(), h.entry.id))
+                .collect()
+        };
+        let hits = meant(side);
         let Some(best) = hits.first() else {
+            let other = match side {
+                DeviceKind::Amplifier => DeviceKind::Load,
+                DeviceKind::Load => DeviceKind::Amplifier,
+            };
+            if let Some(h) = meant(other).first() {
+                return Err(Error::WrongSide {
+                    name: h.entry.name(),
+                    is: other.as_str().into(),
+                    wanted: side.as_str().into(),
+                });
+            }
             return Err(Error::NotFound {
                 query: q.into(),
                 kind: side.as_str().into(),

@@ -64,7 +64,7 @@ pub enum Error {
         suggestions: Vec<String>,
     },
     /// The name is a device of the other side (an amplifier given as a load, or back).
-    #[error("{name} is a {is}, not a {wanted}")]
+    #[error("{name} is {}, not {}", article(.is), article(.wanted))]
     WrongSide {
         /// The device's name.
         name: String,
@@ -83,6 +83,15 @@ pub enum Error {
         /// The equally good matches.
         candidates: Vec<String>,
     },
+}
+
+/// "an amplifier", "a load".
+fn article(kind: &str) -> String {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {kind}")
+    } else {
+        format!("a {kind}")
+    }
 }
 
 fn did_you_mean(names: &[String]) -> String {

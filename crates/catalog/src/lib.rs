@@ -10,6 +10,7 @@ mod catalog;
 mod device;
 mod error;
 pub mod formats;
+mod names;
 mod slug;
 pub mod wdr;
 pub mod zma;

@@ -184,12 +184,13 @@ pub struct SetupArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
-    /// Ranked fuzzy search over brand, model and id.
+    /// Ranked fuzzy search over brand, model and id, grouped by type.
     Search {
         /// What to look for.
         text: String,
-        /// Only amplifiers or only loads.
-        #[arg(long, value_parser = ["amplifier", "load"])]
+        /// Only amplifiers, loads, or one type of device (drivers are listed only with
+        /// `--kind driver`, or when nothing else matches).
+        #[arg(long, value_parser = ["amplifier", "load", "headphone", "speaker", "driver"])]
         kind: Option<String>,
         /// How many results at most.
         #[arg(long, default_value_t = 20)]

@@ -3,21 +3,13 @@
 use std::path::Path;
 
 use ampmatch_catalog::formats::{self, Format};
-use ampmatch_catalog::{Catalog, Device, DeviceKind, read_device_file};
+use ampmatch_catalog::{Catalog, Device, DeviceKind, DeviceType, read_device_file};
 use ampmatch_core::units::{fmt_opt, fmt_sig};
 use anyhow::{Context as _, Result, bail};
 use serde_json::json;
 
 use crate::args::CatalogCommand;
 use crate::write::write_atomic;
-
-fn side(kind: Option<&str>) -> Option<DeviceKind> {
-    match kind {
-        Some("amplifier") => Some(DeviceKind::Amplifier),
-        Some("load") => Some(DeviceKind::Load),
-        _ => None,
-    }
-}
 
 /// Resolves a name on either side: an exact or unique match among amplifiers or loads.
 fn resolve_any(catalog: &Catalog, name: &str) -> Result<Device> {
@@ -56,7 +48,15 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
             limit,
             json,
         } => {
-            let hits = catalog.search(text, side(kind.as_deref()));
+            let hits: Vec<_> = match kind.as_deref() {
+                Some("load") => catalog
+                    .search_grouped(text, None)
+                    .into_iter()
+                    .filter(|h| h.entry.side() == DeviceKind::Load)
+                    .collect(),
+                Some(t) => catalog.search_grouped(text, DeviceType::parse(t)),
+                None => catalog.search_grouped(text, None),
+            };
             if *json {
                 let rows: Vec<_> = hits.iter().take(*limit).map(|h| json!({"id": h.entry.id, "name": h.entry.name(), "type": h.entry.device_type, "score": h.score})).collect();
                 println!("{}", serde_json::to_string_pretty(&rows)?);

@@ -56,6 +56,13 @@ pub fn explain(e: ampmatch_app::Error) -> anyhow::Error {
         }) if file == "command line" => anyhow::anyhow!("--box: {field} = {value}: {allowed}"),
         E::Enclosure(other) => anyhow::anyhow!("--box: {other}"),
         E::Setup(s) => anyhow::anyhow!(s.render(Naming::Cli).1),
+        E::Catalog(c @ ampmatch_catalog::Error::WrongSide { .. }) => {
+            let flag = match &c {
+                ampmatch_catalog::Error::WrongSide { is, .. } if is == "amplifier" => "--amp",
+                _ => "--load",
+            };
+            anyhow::anyhow!("{c}; did you mean {flag}?")
+        }
         E::Catalog(c) => c.into(),
     }
 }

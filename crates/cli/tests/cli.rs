@@ -1162,3 +1162,89 @@ fn limits_stay_within_the_evidence() {
         }
     }
 }
+
+/// Names never guess wrong: a weak fuzzy match is a "did you mean", a name of the other side
+/// says so, and the usual ways of typing a model still work.
+#[test]
+fn names_never_guess_wrong() {
+    for (args, want) in [
+        (
+            vec!["check", "--amp", "O2", "--load", "atom amp"],
+            "did you mean",
+        ),
+        (
+            vec!["check", "--amp", "O2", "--load", "fiio k5pro"],
+            "FiiO K5 Pro is an amplifier, not a load; did you mean --amp?",
+        ),
+        (
+            vec!["check", "--amp", "O2", "--load", "ATH-M50x"],
+            "no load matches",
+        ),
+        (
+            vec!["check", "--amp", "Sennheiser HD600", "--load", "HD650"],
+            "did you mean --load?",
+        ),
+    ] {
+        let out = ampmatch(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    for (name, id) in [
+        ("Objective2", "nwavguy-objective2-o2"),
+        ("HD600", "sennheiser-hd600"),
+        ("senheiser hd 600", "sennheiser-hd600"),
+        ("fiio k5pro", "fiio-k5-pro"),
+    ] {
+        let (amp, load) = if id.starts_with("sennheiser") {
+            ("O2", name)
+        } else {
+            (name, "HD600")
+        };
+        let shown = ampmatch(&["check", "--amp", amp, "--load", load]);
+        assert!(
+            String::from_utf8_lossy(&shown.stdout).contains(&format!("({id})")),
+            "{name}"
+        );
+    }
+}
+
+/// Search lists finished devices before raw drivers, by type, and finds a category.
+#[test]
+fn search_groups_by_type_and_keeps_drivers_back() {
+    let types = |args: &[&str]| -> Vec<String> {
+        let v = json(&[&["catalog", "search"], args, &["--json"]].concat());
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["type"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let apple = types(&["apple"]);
+    assert!(
+        !apple.is_empty() && apple.iter().all(|t| t != "driver"),
+        "{apple:?}"
+    );
+    // Grouped: once a type's run ends it does not come back.
+    let mixed = types(&["sennheiser", "--limit", "100"]);
+    let mut seen: Vec<&String> = vec![];
+    for t in &mixed {
+        if seen.last() != Some(&t) {
+            assert!(!seen.contains(&t), "{mixed:?}");
+            seen.push(t);
+        }
+    }
+    let v = json(&["catalog", "search", "dongle", "--json"]);
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .take(5)
+            .all(|r| r["type"] == "amplifier")
+    );
+    assert!(
+        types(&["wavecor", "--kind", "driver"])
+            .iter()
+            .all(|t| t == "driver")
+    );
+}

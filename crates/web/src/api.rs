@@ -183,6 +183,7 @@ pub async fn check(
         status: e.status(),
         message: format!("request body: {}", e.body_text()),
         field: None,
+        suggestions: vec![],
     })?;
     if let Some(answer) = state.cached_answer(&body) {
         return Ok(([(header::CONTENT_TYPE, "application/json")], answer).into_response());
@@ -290,5 +291,6 @@ pub async fn method_not_allowed() -> ApiError {
         status: StatusCode::METHOD_NOT_ALLOWED,
         message: "method not allowed for this route".into(),
         field: None,
+        suggestions: vec![],
     }
 }

@@ -15,6 +15,9 @@ pub struct ApiError {
     pub message: String,
     /// The request field it concerns, when one does.
     pub field: Option<String>,
+    /// For a name that matches nothing well enough: catalog names that come close, as
+    /// "Name (id)".
+    pub suggestions: Vec<String>,
 }
 
 impl ApiError {
@@ -24,6 +27,7 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             message: message.into(),
             field: field.map(str::to_string),
+            suggestions: vec![],
         }
     }
 
@@ -33,6 +37,7 @@ impl ApiError {
             status: StatusCode::NOT_FOUND,
             message: message.into(),
             field: field.map(str::to_string),
+            suggestions: vec![],
         }
     }
 
@@ -56,7 +61,18 @@ impl ApiError {
     /// A catalog error about a request field: unknown names are 404, the rest 400.
     pub fn from_catalog(field: &str, e: ampmatch_catalog::Error) -> Self {
         match e {
-            ampmatch_catalog::Error::NotFound { .. } => Self::not_found(Some(field), e.to_string()),
+            ampmatch_catalog::Error::NotFound {
+                ref suggestions, ..
+            } => {
+                let mut err = Self::not_found(Some(field), e.to_string());
+                err.suggestions = suggestions.clone();
+                err
+            }
+            ampmatch_catalog::Error::Ambiguous { ref candidates, .. } => {
+                let mut err = Self::bad(Some(field), e.to_string());
+                err.suggestions = candidates.clone();
+                err
+            }
             other => Self::bad(Some(field), other.to_string()),
         }
     }
@@ -66,7 +82,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (
             self.status,
-            Json(json!({ "error": self.message, "field": self.field })),
+            Json(if self.suggestions.is_empty() {
+                json!({ "error": self.message, "field": self.field })
+            } else {
+                json!({ "error": self.message, "field": self.field, "suggestions": self.suggestions })
+            }),
         )
             .into_response()
     }

@@ -304,6 +304,8 @@ struct IndexPage {
     pair: String,
     target_line: String,
     numbers: Vec<(String, String)>,
+    /// "Did you mean" names with links to the view with that name.
+    suggestions: Vec<(String, String)>,
     /// The seven checks: question, status, message.
     checks: Vec<(String, String, String)>,
     findings: Vec<(String, String, String)>,
@@ -388,6 +390,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         target_line: String::new(),
         numbers: vec![],
         checks: vec![],
+        suggestions: vec![],
         findings: vec![],
         compare: vec![],
         charts: vec![],
@@ -413,7 +416,33 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         }
     });
     match result {
-        Err(e) => page.error = e.message,
+        Err(e) => {
+            // Each suggestion as a link: this view with the field set to the suggested id.
+            let field = e.field.clone().unwrap_or_default();
+            page.suggestions = e
+                .suggestions
+                .iter()
+                .map(|s| {
+                    let id = s
+                        .rsplit_once(" (")
+                        .map_or(s.as_str(), |(_, id)| id.trim_end_matches(')'));
+                    let mut q: Vec<(String, String)> = pairs
+                        .iter()
+                        .filter(|(k, v)| !(k == &field && v.trim().is_empty()))
+                        .cloned()
+                        .collect();
+                    // Replace the value that matched nothing (the last of that field).
+                    if let Some(slot) = q.iter_mut().rev().find(|(k, _)| k == &field) {
+                        slot.1 = id.to_string();
+                    }
+                    let query: String = form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(q.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                        .finish();
+                    (s.clone(), format!("/?{query}"))
+                })
+                .collect();
+            page.error = e.message
+        }
         Ok(None) => {}
         Ok(Some(reports)) => {
             let (_, r) = &reports[0];

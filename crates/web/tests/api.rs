@@ -603,3 +603,25 @@ async fn api_and_page_share_the_bounds() {
             .contains("distance = 0.001: allowed: a number from 0.01 to 10000 m")
     );
 }
+
+/// An unknown name is a 404 with suggestions; on the page the suggestions are links.
+#[tokio::test]
+async fn unknown_names_come_with_suggestions() {
+    let (s, _, b) = post(
+        "/api/v1/check",
+        r#"{"amp": "O2", "load": "senheiser hd6000x"}"#,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let e = json_of(&b);
+    assert_eq!(e["field"], "load");
+    assert!(!e["suggestions"].as_array().unwrap().is_empty(), "{e}");
+    let (s, _, b) = get("/?amp=O2&load=senheiser+hd6000x").await;
+    assert_eq!(s, StatusCode::OK);
+    let html = String::from_utf8_lossy(&b);
+    assert!(
+        html.contains(r#"id="suggestions""#)
+            && html.contains("href=\"/?amp=O2&#38;load=sennheiser-hd600\""),
+        "{html}"
+    );
+}
