@@ -22,3 +22,14 @@ pub use device::{
 };
 pub use error::{Error, Result};
 pub use slug::slug;
+
+/// A commented device-file template for `type` ("amplifier", "headphone" or "speaker"): every
+/// key a person fills in, with its unit and what it is for; valid as it stands.
+pub fn template(device_type: DeviceType) -> Option<&'static str> {
+    match device_type {
+        DeviceType::Amplifier => Some(include_str!("templates/amplifier.toml")),
+        DeviceType::Headphone => Some(include_str!("templates/headphone.toml")),
+        DeviceType::Speaker => Some(include_str!("templates/speaker.toml")),
+        DeviceType::Driver => None,
+    }
+}

@@ -32,10 +32,15 @@ pub enum Command {
     Rank(RankArgs),
     /// Verdicts of every amplifier × load pair, as a table.
     Matrix(MatrixArgs),
-    /// Search and show the built-in catalog.
+    /// Search and show the built-in catalog; validate, import or start your own device files.
     Catalog {
         #[command(subcommand)]
         command: CatalogCommand,
+    },
+    /// Turn multimeter readings into device-file figures (output impedance, maximum output).
+    Measure {
+        #[command(subcommand)]
+        command: MeasureCommand,
     },
 }
 
@@ -225,5 +230,48 @@ pub enum CatalogCommand {
     Validate {
         /// Device files.
         files: Vec<PathBuf>,
+    },
+    /// Print a commented device-file template to fill in (or write it with -o).
+    New {
+        /// What to describe.
+        #[arg(value_parser = ["amp", "amplifier", "headphone", "iem", "speaker"])]
+        kind: String,
+        /// Write the template here (atomically) instead of printing it.
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// `ampmatch measure`: multimeter readings into the figures a device file takes.
+#[derive(Debug, Subcommand)]
+pub enum MeasureCommand {
+    /// Output impedance from the open-circuit voltage and the voltage across a known load
+    /// resistor (same signal, same volume): Zout = R·(V_open/V_loaded − 1).
+    Zout {
+        /// AC voltage with nothing connected, V rms.
+        #[arg(long, value_name = "V")]
+        open_v: f64,
+        /// AC voltage across the load resistor, V rms.
+        #[arg(long, value_name = "V")]
+        loaded_v: f64,
+        /// The load resistor, Ω.
+        #[arg(long, value_name = "OHM")]
+        load_ohm: f64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A maximum-output reading: the highest clean voltage across a load resistor (just
+    /// before clipping) as a rating point: P = V²/R.
+    Max {
+        /// AC voltage across the load at the onset of clipping, V rms.
+        #[arg(long, value_name = "V")]
+        loaded_v: f64,
+        /// The load resistor, Ω.
+        #[arg(long, value_name = "OHM")]
+        load_ohm: f64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }

@@ -88,6 +88,26 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
             show(&device, *json)
         }
         CatalogCommand::Import { file, out, kind } => import(file, out.as_deref(), kind.as_deref()),
+        CatalogCommand::New { kind, out } => {
+            let t = match kind.as_str() {
+                "amp" | "amplifier" => DeviceType::Amplifier,
+                "speaker" => DeviceType::Speaker,
+                _ => DeviceType::Headphone,
+            };
+            let text = ampmatch_catalog::template(t).expect("a template for every kind offered");
+            match out {
+                Some(p) => {
+                    write_atomic(p, text.as_bytes())?;
+                    eprintln!(
+                        "wrote {} (check it with: ampmatch catalog validate {})",
+                        p.display(),
+                        p.display()
+                    );
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
         CatalogCommand::Validate { files } => {
             let mut n = 0;
             if files.is_empty() {

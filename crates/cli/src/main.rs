@@ -5,6 +5,7 @@ mod args;
 mod catalog_cmd;
 mod check;
 mod matrix;
+mod measure;
 mod rank;
 mod serve;
 mod track;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         args::Command::Track(a) => track::run(&a),
         args::Command::Serve { addr } => serve::run(addr),
         args::Command::Catalog { command } => catalog_cmd::run(&command),
+        args::Command::Measure { command } => measure::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

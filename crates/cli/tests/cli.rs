@@ -1248,3 +1248,77 @@ fn search_groups_by_type_and_keeps_drivers_back() {
             .all(|t| t == "driver")
     );
 }
+
+/// Gaps users can fill: a template per kind that validates as it stands, and multimeter
+/// readings turned into figures by the formula.
+#[test]
+fn templates_and_measurements_fill_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    for kind in ["amp", "headphone", "iem", "speaker"] {
+        let f = dir.path().join(format!("{kind}.toml"));
+        let out = ampmatch(&["catalog", "new", kind, "-o", f.to_str().unwrap()]);
+        assert!(out.status.success(), "{kind}");
+        let out = ampmatch(&["catalog", "validate", f.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // It can be checked right away.
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(text.contains("# ") && text.contains("confidence = \"user\""));
+    }
+    // 2.0 V open, 1.8 V across 32 Ω: Zout = 32·(2.0/1.8 − 1) = 3.5556 Ω.
+    let v = json(&[
+        "measure",
+        "zout",
+        "--open-v",
+        "2.0",
+        "--loaded-v",
+        "1.8",
+        "--load-ohm",
+        "32",
+        "--json",
+    ]);
+    close(
+        num(&v, "output_impedance_ohm"),
+        32.0 * (2.0 / 1.8 - 1.0),
+        1e-12,
+        "Zout",
+    );
+    let out = ampmatch(&[
+        "measure",
+        "zout",
+        "--open-v",
+        "2.0",
+        "--loaded-v",
+        "1.8",
+        "--load-ohm",
+        "32",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("output_impedance_ohm = 3.556"));
+    // 5 V across 33 Ω at clipping: P = 25/33 = 0.7576 W.
+    let v = json(&[
+        "measure",
+        "max",
+        "--loaded-v",
+        "5",
+        "--load-ohm",
+        "33",
+        "--json",
+    ]);
+    close(num(&v, "power_w"), 25.0 / 33.0, 1e-12, "P");
+    // A loaded reading above the open one is a mistake, said as such.
+    let out = ampmatch(&[
+        "measure",
+        "zout",
+        "--open-v",
+        "1",
+        "--loaded-v",
+        "2",
+        "--load-ohm",
+        "32",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--loaded-v"));
+}
