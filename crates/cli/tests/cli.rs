@@ -1322,3 +1322,52 @@ fn templates_and_measurements_fill_gaps() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--loaded-v"));
 }
+
+/// A sparse curve: a few stated points make the response known (and said to be sparse); a
+/// malformed list is refused with the field and what is allowed.
+#[test]
+fn sparse_curves_make_the_response_known() {
+    // HD650 (ASR via Sound-Library): 305 Ω at 20 Hz, 480 Ω at 100 Hz, 320 Ω at 1 kHz, 370 Ω
+    // at 20 kHz. Behind the NAD C 328's 11.6 Ω jack the divider Z/(Z+11.6) spans
+    // 480/491.6 = 0.97640 to 305/316.6 = 0.96336: 20·log10(0.97640/0.96336) = 0.117 dB.
+    let r = json(&[
+        "check",
+        "--amp",
+        "NAD C 328",
+        "--load",
+        "Sennheiser HD650",
+        "--json",
+    ]);
+    close(num(&r, "deviation_spread_db"), 0.117, 0.005, "spread");
+    assert_eq!(r["checks"]["response"]["status"], "ok");
+    assert!(
+        r["checks"]["response"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("4 stated points")
+    );
+    assert!(
+        r["impedance_model"]
+            .as_str()
+            .unwrap()
+            .starts_with("sparse curve")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.toml");
+    std::fs::write(&f, "type = \"headphone\"\nbrand = \"T\"\nmodel = \"S\"\nform = \"over-ear\"\n[impedance_curve]\npoints = \"20:300 nonsense\"\n").unwrap();
+    let out = ampmatch(&["catalog", "validate", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("impedance_curve.points") && err.contains("freq_hz:ohm"),
+        "{err}"
+    );
+    // One point is an impedance, not a curve.
+    std::fs::write(&f, "type = \"headphone\"\nbrand = \"T\"\nmodel = \"S\"\nform = \"over-ear\"\n[impedance_curve]\npoints = \"1000:300\"\n").unwrap();
+    assert_eq!(
+        ampmatch(&["catalog", "validate", f.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+}

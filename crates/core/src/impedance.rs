@@ -271,6 +271,10 @@ pub struct MeasuredCurve {
     /// False when the source gave magnitude only; the phase is then reported as unknown
     /// and the analysis treats the load as resistive at each frequency, and says so.
     pub phase_known: bool,
+    /// True for a few stated points (a review's "305 Ω at 20 Hz, 480 Ω at 100 Hz…") rather
+    /// than a full measurement: evidence, but weaker, and every report says so.
+    #[serde(default)]
+    pub sparse: bool,
 }
 
 /// Z at one frequency, with whether it came from outside the data.
@@ -326,6 +330,7 @@ impl MeasuredCurve {
         Ok(Self {
             points,
             phase_known,
+            sparse: false,
         })
     }
 
@@ -464,7 +469,12 @@ impl ImpedanceModel {
             ImpedanceModel::Measured(c) => {
                 let (lo, hi) = c.range_hz();
                 format!(
-                    "measured curve, {} points, {}–{} Hz{}",
+                    "{}, {} points, {}–{} Hz{}",
+                    if c.sparse {
+                        "sparse curve through stated points, interpolated in log-frequency"
+                    } else {
+                        "measured curve"
+                    },
                     c.points.len(),
                     crate::units::fmt_sig(lo),
                     crate::units::fmt_sig(hi),

@@ -3,7 +3,9 @@
 
 use ampmatch_core::amplifier::Confidence;
 use ampmatch_core::evidence::{Note, NoteKind};
-use ampmatch_core::impedance::{DriverResonance, Enclosure, ImpedanceModel, ThieleSmall};
+use ampmatch_core::impedance::{
+    DriverResonance, Enclosure, ImpedanceModel, ImpedancePoint, MeasuredCurve, ThieleSmall,
+};
 use ampmatch_core::load::{DriverTech, Load, LoadKind, PowerHandling};
 use ampmatch_core::sensitivity::{Sensitivity, SensitivityUnit};
 
@@ -338,6 +340,25 @@ fn curve_model(
     read_curve: &dyn Fn(&str) -> Result<String>,
     notes: &mut Vec<Note>,
 ) -> Result<ImpedanceModel> {
+    if let Some(text) = &c.points {
+        if c.file.is_some() || c.model.is_some() {
+            return Err(ctx.field_error(
+                "impedance_curve.points",
+                "(with file or model)".into(),
+                "allowed: one of file, model or points".into(),
+            ));
+        }
+        let curve = sparse_curve(ctx, text)?;
+        let src = c.source.as_deref().unwrap_or("the device file");
+        notes.push(Note::new(
+            NoteKind::Source,
+            format!(
+                "impedance curve through {} stated points ({src}), interpolated in log-frequency and held flat beyond them: weaker evidence than a full measurement",
+                curve.points().len()
+            ),
+        ));
+        return Ok(ImpedanceModel::Measured(curve));
+    }
     match (c.file, c.model.as_deref()) {
         (Some(file), None) => {
             let text = read_curve(&file).map_err(|e| {
@@ -427,7 +448,39 @@ fn curve_model(
         )),
         (None, None) => Err(ctx.missing(
             "impedance_curve.file",
-            "a .zma file path, or model = \"resonance\" with its parameters",
+            "a .zma file path, model = \"resonance\" with its parameters, or points = \"f:ohm f:ohm …\"",
         )),
     }
+}
+
+/// A sparse curve from "freq_hz:ohm freq_hz:ohm …": at least two points, rising frequency.
+fn sparse_curve(ctx: &Ctx, text: &str) -> Result<MeasuredCurve> {
+    let allowed = "allowed: two or more \"freq_hz:ohm\" pairs separated by spaces, frequency rising, e.g. \"20:305 1000:320 20000:370\"";
+    let bad = |why: &str| {
+        ctx.field_error(
+            "impedance_curve.points",
+            format!("{text:?}"),
+            format!("{why}; {allowed}"),
+        )
+    };
+    let mut pts = vec![];
+    for pair in text.split_whitespace() {
+        let (f, z) = pair
+            .split_once(':')
+            .ok_or_else(|| bad(&format!("{pair:?} is not freq_hz:ohm")))?;
+        let (Ok(f), Ok(z)) = (f.parse::<f64>(), z.parse::<f64>()) else {
+            return Err(bad(&format!("{pair:?} is not two numbers")));
+        };
+        if !(f.is_finite() && f > 0.0 && f <= 1e6 && z.is_finite() && z > 0.0 && z <= 1e6) {
+            return Err(bad(&format!("{pair:?} is out of range")));
+        }
+        pts.push(ImpedancePoint {
+            frequency_hz: f,
+            magnitude_ohm: z,
+            phase_deg: 0.0,
+        });
+    }
+    let mut curve = MeasuredCurve::new(pts, false).map_err(|e| bad(&e.to_string()))?;
+    curve.sparse = true;
+    Ok(curve)
 }

@@ -165,6 +165,8 @@ pub(crate) struct AmpFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct CurveFile {
     pub(crate) file: Option<String>,
+    /// Stated points, "freq_hz:ohm freq_hz:ohm …" (a sparse curve).
+    pub(crate) points: Option<String>,
     pub(crate) phase_known: Option<bool>,
     pub(crate) source: Option<String>,
     pub(crate) model: Option<String>,

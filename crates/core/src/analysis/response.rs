@@ -159,11 +159,20 @@ pub(super) fn check(p: &Pair, r: &Response, f: &mut Findings) -> Check {
         } else {
             (Status::Problem, "clearly audible")
         };
+        let sparse = match &p.model {
+            Some(ImpedanceModel::Measured(c)) if c.sparse => {
+                format!(
+                    "; the curve is drawn through {} stated points",
+                    c.points().len()
+                )
+            }
+            _ => String::new(),
+        };
         return Check::new(
             status,
             Rule::ResponseDeviation,
             format!(
-                "{} Ω of source impedance bends this load's response by {d:.2} dB across 20 Hz–20 kHz ({how})",
+                "{} Ω of source impedance bends this load's response by {d:.2} dB across 20 Hz–20 kHz ({how}{sparse})",
                 fmt_sig(o)
             ),
             Some(d),
