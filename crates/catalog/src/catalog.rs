@@ -103,6 +103,37 @@ impl Catalog {
 
     /// Parses and validates an entry.
     pub fn load(&self, entry: &Entry) -> Result<Device> {
+        let device = self.load_one(entry)?;
+        // One record per device: a "(measured)" twin is a second source of the same model.
+        match (device, self.twin_of(entry)) {
+            (Device::Load(mut base), Some(t)) => {
+                if let Device::Load(twin) = self.load_one(t)? {
+                    crate::twins::merge(&mut base, twin);
+                }
+                Ok(Device::Load(base))
+            }
+            (d, _) => Ok(d),
+        }
+    }
+
+    /// The "(measured)" twin of `entry` (id + "-measured"), when the catalog has one.
+    pub fn twin_of(&self, entry: &Entry) -> Option<&'static Entry> {
+        if entry.id.ends_with("-measured") {
+            return None;
+        }
+        let id = format!("{}-measured", entry.id);
+        self.get(&id)
+    }
+
+    /// For a "(measured)" twin, the device it is a second source of.
+    pub fn base_of(&self, entry: &Entry) -> Option<&'static Entry> {
+        entry
+            .id
+            .strip_suffix("-measured")
+            .and_then(|base| self.get(base))
+    }
+
+    fn load_one(&self, entry: &Entry) -> Result<Device> {
         parse_device(entry.text, &format!("data/{}", entry.path), &|rel: &str| {
             FILES
                 .iter()
@@ -126,6 +157,8 @@ impl Catalog {
             .entries
             .iter()
             .filter(|e| side.is_none_or(|s| e.side() == s))
+            // One record per device: a "(measured)" twin is found through its base.
+            .filter(|e| !(e.id.ends_with("-measured") && self.base_of(e).is_some()))
             .filter_map(|e| {
                 name.clear();
                 name.push_str(e.brand);
@@ -196,7 +229,8 @@ impl Catalog {
             .filter(of_side)
             .find(|e| e.id.eq_ignore_ascii_case(q) || e.name_eq_ignore_case(q))
         {
-            return Ok(e);
+            // A "(measured)" id keeps working: it names the one record of that model.
+            return Ok(self.base_of(e).unwrap_or(e));
         }
         if let Some(e) = self.entries.iter().find(|e| {
             e.side() != side && (e.id.eq_ignore_ascii_case(q) || e.name_eq_ignore_case(q))
@@ -243,7 +277,7 @@ impl Catalog {
             let n = h.entry.name().to_lowercase();
             n.len() > best_name.len() && n.starts_with(&best_name)
         }) {
-            return Ok(best.entry);
+            return Ok(self.base_of(best.entry).unwrap_or(best.entry));
         }
         Err(Error::Ambiguous {
             query: q.into(),

@@ -12,6 +12,7 @@ mod error;
 pub mod formats;
 mod names;
 mod slug;
+mod twins;
 pub mod wdr;
 pub mod zma;
 

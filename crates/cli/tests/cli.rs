@@ -1371,3 +1371,51 @@ fn sparse_curves_make_the_response_known() {
         Some(2)
     );
 }
+
+/// One record per device: the maker's HD600 (97 dB/V) and ASR's measurement (103.7 dB/V) are
+/// two sources of one headphone: 97 decides loudness, 103.7 hearing, and the 6.7 dB
+/// difference is a conflict the report shows. The "(measured)" id still resolves — to it.
+#[test]
+fn twins_are_one_device_with_two_sources() {
+    let r = json(&[
+        "check",
+        "--amp",
+        "Objective2",
+        "--load",
+        "sennheiser-hd600",
+        "--json",
+    ]);
+    assert_eq!(num(&r, "sensitivity.db_per_v"), 97.0);
+    assert_eq!(num(&r, "sensitivity.safety_db_per_v"), 103.7);
+    // Hearing at full output: 7.24 V measured at 300 Ω → 103.7 + 20·log10(7.24) = 120.89 dB.
+    close(
+        num(&r["checks"]["hearing"], "value"),
+        103.7 + 20.0 * 7.24f64.log10(),
+        1e-9,
+        "hearing",
+    );
+    assert!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "source-conflict"
+                && f["message"].as_str().unwrap().contains("differ by 6.7 dB"))
+    );
+    let alias = json(&[
+        "check",
+        "--amp",
+        "Objective2",
+        "--load",
+        "sennheiser-hd600-measured",
+        "--json",
+    ]);
+    assert_eq!(alias["load"], "Sennheiser HD600");
+    let v = json(&["catalog", "search", "hd600", "--json"]);
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["id"] != "sennheiser-hd600-measured")
+    );
+}

@@ -168,6 +168,9 @@ pub struct Load {
     pub confidence: Confidence,
     /// Notes from the sources the report should show.
     pub notes: Vec<crate::evidence::Note>,
+    /// Another source's sensitivity for the same model (a measurement beside the maker's
+    /// figure): the lower of the two decides loudness, the higher hearing.
+    pub twin_sensitivity: Option<Sensitivity>,
     /// How a headphone is plugged in.
     pub plug: Plug,
     /// A headphone's driver technology.
@@ -195,6 +198,7 @@ impl Load {
             spl_max_db: None,
             confidence: Confidence::User,
             notes: vec![],
+            twin_sensitivity: None,
             plug: Plug::default(),
             driver: DriverTech::default(),
         }

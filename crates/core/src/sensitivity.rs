@@ -88,6 +88,9 @@ pub struct SensitivityReadings {
     pub alternative_db_per_v: Option<f64>,
     /// For an unknown unit: which reading the analysis assumed.
     pub assumed_unit: Option<SensitivityUnit>,
+    /// The highest reading any source or interpretation allows, dB/V: what the hearing
+    /// check uses (the lower `db_per_v` decides loudness, so neither is overstated).
+    pub safety_db_per_v: f64,
 }
 
 fn as_db_per_v(value: f64, unit: SensitivityUnit, z_ohm: Option<f64>) -> Option<f64> {
@@ -133,6 +136,7 @@ impl Sensitivity {
                 .map(|z| db_per_v + 10.0 * z.log10()),
             alternative_db_per_v: alternative,
             assumed_unit: assumed,
+            safety_db_per_v: alternative.map_or(db_per_v, |a| a.max(db_per_v)),
         })
     }
 }

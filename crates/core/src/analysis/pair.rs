@@ -11,6 +11,25 @@ use crate::load::Load;
 use crate::sensitivity::SensitivityReadings;
 use crate::units::undb20;
 
+/// The sensitivity the analysis uses: of two sources for the same model, the lower reading
+/// (loudness is not overstated), with the higher kept as `safety_db_per_v` (neither is the
+/// danger understated).
+fn both_readings(load: &Load, z_nom: Option<f64>, speaker: bool) -> Option<SensitivityReadings> {
+    let main = load.sensitivity.and_then(|s| s.readings(z_nom, speaker));
+    let twin = load
+        .twin_sensitivity
+        .and_then(|s| s.readings(z_nom, speaker));
+    match (main, twin) {
+        (Some(a), Some(b)) => {
+            let safety = a.safety_db_per_v.max(b.safety_db_per_v);
+            let mut lower = if b.db_per_v < a.db_per_v { b } else { a };
+            lower.safety_db_per_v = safety;
+            Some(lower)
+        }
+        (a, b) => a.or(b),
+    }
+}
+
 /// One output into one load in a context, with the chain, the load's curve model and the
 /// fitted limits worked out.
 pub(crate) struct Pair<'a> {
@@ -67,7 +86,7 @@ impl<'a> Pair<'a> {
             cable_ohm: context.cable.as_ref().map_or(0.0, |c| c.resistance_ohm),
             filter,
         };
-        let readings = load.sensitivity.and_then(|s| s.readings(z_nom, speaker));
+        let readings = both_readings(load, z_nom, speaker);
         let fit = output.fit();
         let gain_limited = output
             .gain_db

@@ -27,9 +27,8 @@ pub(super) fn hearing(p: &Pair, max: &Max, f: &mut Findings) -> Check {
         );
         return check;
     };
-    let worst = r
-        .alternative_db_per_v
-        .map_or(m, |alt| m.max(alt - r.db_per_v + m));
+    // The louder reading of every source and interpretation counts here.
+    let worst = m + (r.safety_db_per_v - r.db_per_v).max(0.0);
     let s = p.settings;
     let place = p.place;
     let vc = p.output.volume_control;
