@@ -1419,3 +1419,55 @@ fn twins_are_one_device_with_two_sources() {
             .all(|r| r["id"] != "sennheiser-hd600-measured")
     );
 }
+
+/// Noise stated as an SNR with its reference level, or in dBV/dBu, becomes µV (said as
+/// derived); an SNR without a reference is refused.
+#[test]
+fn derived_noise_from_snr_dbv_and_dbu() {
+    let dir = tempfile::tempdir().unwrap();
+    let hp = temp_device(
+        &dir,
+        "hp.toml",
+        "type = \"headphone\"\nbrand = \"T\"\nmodel = \"H\"\nform = \"in-ear\"\nimpedance_ohm = 32\nsensitivity_db = 100\nsensitivity_unit = \"dB/V\"\n",
+    );
+    let amp = |fields: &str| {
+        temp_device(
+            &dir,
+            "amp.toml",
+            &format!(
+                "type = \"amplifier\"\nbrand = \"T\"\nmodel = \"A\"\n[[outputs]]\nname = \"o\"\nkind = \"single-ended\"\nmax_voltage_vrms = 2\n{fields}"
+            ),
+        )
+    };
+    // "SNR 114 dB @ 6.7 V": 6.7/10^(114/20) = 6.7/501187 = 13.37 µV; into 100 dB/V (0 Ω):
+    // 100 + 20·log10(13.37e-6) = 2.52 dB SPL.
+    let a = amp("snr_db = 114\nsnr_ref_vrms = 6.7\n");
+    let r = json(&["check", "--amp", &a, "--load", &hp, "--json"]);
+    close(
+        num(&r, "noise_spl_db"),
+        100.0 + 20.0 * (6.7 / 10f64.powf(5.7)).log10(),
+        1e-9,
+        "SNR",
+    );
+    assert!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("noise is derived"))
+    );
+    // −100 dBu = 0.7746·10^(−5) V = 7.746 µV → 100 − 102.22 = −2.22 dB SPL.
+    let a = amp("noise_dbu = -100\n");
+    let r = json(&["check", "--amp", &a, "--load", &hp, "--json"]);
+    close(
+        num(&r, "noise_spl_db"),
+        100.0 + 20.0 * (0.774_596_669e-5f64).log10(),
+        1e-6,
+        "dBu",
+    );
+    // An SNR alone says nothing about the noise voltage.
+    let a = amp("snr_db = 110\n");
+    let out = ampmatch(&["catalog", "validate", &a]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("snr_ref_vrms"));
+}

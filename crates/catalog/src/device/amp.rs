@@ -208,6 +208,16 @@ fn read_figures<'a>(
         let v = ctx.range(&p("noise_uv"), v, 0.0, true, 1e6, "µV")?;
         claims.noise.push((claim(v), fig.noise_weighting));
     }
+    if let Some((uv, how)) = derived_noise(ctx, set, &p)? {
+        claims.noise.push((claim(uv), fig.noise_weighting));
+        notes.push(Note::new(
+            NoteKind::Assumption,
+            format!(
+                "the {output} output's noise is derived: {how} = {} µV",
+                ampmatch_core::units::fmt_sig(uv)
+            ),
+        ));
+    }
     // The conditions travel with each point so a report can say what a figure means.
     let src_full = match fig.conditions {
         Some(c) => format!("{src} [{c}]"),
@@ -247,6 +257,52 @@ fn read_figures<'a>(
         ));
     }
     Ok(())
+}
+
+/// Output noise from the other ways sources state it: in dBV (re 1 V), in dBu (re 0.7746 V),
+/// or as a signal-to-noise ratio with the level it refers to (V_ref/10^(SNR/20)). An SNR
+/// without its reference level says nothing about the noise voltage and is refused.
+fn derived_noise(
+    ctx: &Ctx,
+    set: &FigureSet,
+    p: &dyn Fn(&str) -> String,
+) -> Result<Option<(f64, String)>> {
+    let fig = &set.figures;
+    if let Some(dbv) = fig.noise_dbv {
+        let dbv = ctx.range(&p("noise_dbv"), dbv, -200.0, false, 0.0, "dBV")?;
+        return Ok(Some((
+            1e6 * 10f64.powf(dbv / 20.0),
+            format!("10^({dbv}/20) V"),
+        )));
+    }
+    if let Some(dbu) = fig.noise_dbu {
+        let dbu = ctx.range(&p("noise_dbu"), dbu, -200.0, false, 0.0, "dBu")?;
+        return Ok(Some((
+            1e6 * 0.774_596_669 * 10f64.powf(dbu / 20.0),
+            format!("0.7746 V·10^({dbu}/20)"),
+        )));
+    }
+    match (fig.snr_db, fig.snr_ref_vrms) {
+        (Some(snr), Some(vref)) => {
+            let snr = ctx.range(&p("snr_db"), snr, 0.0, false, 200.0, "dB")?;
+            let vref = ctx.range(&p("snr_ref_vrms"), vref, 0.0, true, 1000.0, "V rms")?;
+            Ok(Some((
+                1e6 * vref / 10f64.powf(snr / 20.0),
+                format!("{vref} V / 10^({snr}/20), from an SNR of {snr} dB re {vref} V"),
+            )))
+        }
+        (Some(snr), None) => Err(ctx.field_error(
+            &p("snr_db"),
+            format!("{snr}"),
+            "allowed only with snr_ref_vrms, the level the ratio refers to (an SNR alone says nothing about the noise voltage)".into(),
+        )),
+        (None, Some(v)) => Err(ctx.field_error(
+            &p("snr_ref_vrms"),
+            format!("{v}"),
+            "allowed only with snr_db".into(),
+        )),
+        (None, None) => Ok(None),
+    }
 }
 
 /// The rating point of `power[pi]`: exactly one of power_mw, power_w or voltage_vrms into

@@ -151,6 +151,8 @@ pub(crate) fn allowed_for(key: &str) -> &'static str {
             || k.ends_with("_w")
             || k.ends_with("_mh")
             || k.ends_with("_mah")
+            || k.ends_with("_dbv")
+            || k.ends_with("_dbu")
             || k == "qms"
             || k == "qes" =>
         {

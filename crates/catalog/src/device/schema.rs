@@ -58,6 +58,10 @@ macro_rules! with_figures {
             pub(crate) max_current_note: Option<String>,
             pub(crate) gain_db: Option<f64>,
             pub(crate) noise_uv: Option<f64>,
+            pub(crate) noise_dbv: Option<f64>,
+            pub(crate) noise_dbu: Option<f64>,
+            pub(crate) snr_db: Option<f64>,
+            pub(crate) snr_ref_vrms: Option<f64>,
             pub(crate) noise_weighting: Option<Weighting>,
             pub(crate) thd_pct: Option<f64>,
             #[serde(default)]
@@ -76,6 +80,10 @@ macro_rules! with_figures {
                     max_current_ma: self.max_current_ma,
                     gain_db: self.gain_db,
                     noise_uv: self.noise_uv,
+                    noise_dbv: self.noise_dbv,
+                    noise_dbu: self.noise_dbu,
+                    snr_db: self.snr_db,
+                    snr_ref_vrms: self.snr_ref_vrms,
                     noise_weighting: self.noise_weighting,
                     thd_pct: self.thd_pct,
                     power: &self.power,
@@ -95,6 +103,10 @@ pub(crate) struct Figures<'a> {
     pub(crate) max_current_ma: Option<f64>,
     pub(crate) gain_db: Option<f64>,
     pub(crate) noise_uv: Option<f64>,
+    pub(crate) noise_dbv: Option<f64>,
+    pub(crate) noise_dbu: Option<f64>,
+    pub(crate) snr_db: Option<f64>,
+    pub(crate) snr_ref_vrms: Option<f64>,
     pub(crate) noise_weighting: Option<Weighting>,
     /// Distortion at which the power figures were taken, %.
     pub(crate) thd_pct: Option<f64>,
@@ -108,6 +120,9 @@ impl Figures<'_> {
             && self.max_current_ma.is_none()
             && self.gain_db.is_none()
             && self.noise_uv.is_none()
+            && self.noise_dbv.is_none()
+            && self.noise_dbu.is_none()
+            && self.snr_db.is_none()
             && self.power.is_empty()
     }
 }
