@@ -32,6 +32,27 @@ impl Setup {
             .amplifier
             .select_output(output, speaker)
             .map_err(|e| Error::Output(e.to_string()))?;
+        if let Some(g) = &self.context.gain_mode
+            && !out
+                .gain_modes
+                .iter()
+                .any(|m| m.name.eq_ignore_ascii_case(g))
+        {
+            let have: Vec<&str> = out.gain_modes.iter().map(|m| m.name.as_str()).collect();
+            return Err(Error::Gain(if have.is_empty() {
+                format!(
+                    "the {} output of {} has no gain switch",
+                    out.name, amp.amplifier.name
+                )
+            } else {
+                format!(
+                    "the {} output of {} has no gain setting {g:?}; its settings are: {}",
+                    out.name,
+                    amp.amplifier.name,
+                    have.join(", ")
+                )
+            }));
+        }
         let mut context = self.context.clone();
         let target = match self.target {
             Some(t) => t,

@@ -30,6 +30,9 @@ pub enum Error {
     /// The amplifier has no output of the requested name.
     #[error("{0}")]
     Output(String),
+    /// A gain setting was asked for that the output does not have.
+    #[error("{0}")]
+    Gain(String),
     /// A box was asked for a load that cannot take one, or the box is incomplete.
     #[error("{0}")]
     Enclosure(ampmatch_catalog::Error),

@@ -185,6 +185,10 @@ pub struct SetupArgs {
     /// Vented box loss Q (default 7).
     #[arg(long, value_name = "Q")]
     pub ql: Option<f64>,
+    /// The gain setting to use, by name, for an output with a gain switch (default: the
+    /// lowest that still reaches the target).
+    #[arg(long, value_name = "NAME")]
+    pub gain: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

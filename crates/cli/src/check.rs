@@ -15,6 +15,7 @@ fn input(a: &SetupArgs) -> SetupInput {
     let mut i = SetupInput {
         preset: a.preset.clone(),
         enclosure: a.enclosure.clone(),
+        gain: a.gain.clone(),
         ..SetupInput::default()
     };
     i.set(FieldId::TargetSpl, a.target_spl)
@@ -47,6 +48,7 @@ pub fn explain(e: ampmatch_app::Error) -> anyhow::Error {
     use ampmatch_app::Error as E;
     match e {
         E::Output(m) => anyhow::anyhow!("--output: {m}"),
+        E::Gain(m) => anyhow::anyhow!("--gain: {m}"),
         E::Enclosure(ampmatch_catalog::Error::Field {
             field,
             value,

@@ -1471,3 +1471,67 @@ fn derived_noise_from_snr_dbv_and_dbu() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("snr_ref_vrms"));
 }
+
+/// Gain modes: the volume check uses the setting that suits the load, names it, and
+/// `--gain NAME` chooses another.
+#[test]
+fn gain_modes_suit_the_load() {
+    // Magni 2: low 1.5× (3.52 dB), high 6× (15.56 dB), 0.2 Ω, 2 V source.
+    // HD600 (97 dB/V, 300 Ω): the 110 dB peak needs 10^(13/20) = 4.467 V; low gives
+    // 3·300/300.2 = 2.998 V, too little → high: 12·300/300.2 = 11.992 V; the 93 dB average
+    // needs 10^(−4/20) = 0.6310 V → 20·log10(0.6310/11.992) = −25.58 dB.
+    let r = json(&[
+        "check",
+        "--amp",
+        "schiit-magni-2",
+        "--load",
+        "sennheiser-hd600",
+        "--json",
+    ]);
+    assert_eq!(r["volume"]["gain_mode"], "high");
+    close(
+        num(&r["checks"]["volume"], "value"),
+        20.0 * (10f64.powf(-4.0 / 20.0) / (12.0 * 300.0 / 300.2)).log10(),
+        0.01,
+        "HD600",
+    );
+    // 64 Audio Nio (128.22 dB/V, 6 Ω): low reaches the peak (0.1227 V needed) → low; the
+    // average needs 10^((93−128.22)/20) = 0.01735 V of 3·6/6.2 = 2.903 V: −44.47 dB.
+    let r = json(&[
+        "check",
+        "--amp",
+        "schiit-magni-2",
+        "--load",
+        "64 Audio Nio",
+        "--json",
+    ]);
+    assert_eq!(r["volume"]["gain_mode"], "low");
+    assert!(
+        r["checks"]["volume"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("low gain setting")
+    );
+    let r = json(&[
+        "check",
+        "--amp",
+        "schiit-magni-2",
+        "--load",
+        "64 Audio Nio",
+        "--gain",
+        "high",
+        "--json",
+    ]);
+    assert_eq!(r["volume"]["gain_mode"], "high");
+    let out = ampmatch(&[
+        "check",
+        "--amp",
+        "schiit-magni-2",
+        "--load",
+        "64 Audio Nio",
+        "--gain",
+        "mid",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("its settings are: low, high"));
+}

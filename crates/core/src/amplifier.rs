@@ -92,6 +92,15 @@ pub struct OutputFilter {
     pub post_filter_feedback: bool,
 }
 
+/// One setting of a gain switch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GainMode {
+    /// Its name on the device ("low", "high", "0 dB"…).
+    pub name: String,
+    /// Voltage gain, dB.
+    pub gain_db: f64,
+}
+
 /// One output of an amplifier, as described by its sources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AmpOutput {
@@ -109,6 +118,9 @@ pub struct AmpOutput {
     pub noise: Option<Noise>,
     /// Voltage gain, dB, when known.
     pub gain_db: Option<f64>,
+    /// The settings of a gain switch, when the output has one (they take the place of
+    /// `gain_db`: the volume check picks the one that suits the load, or the one asked for).
+    pub gain_modes: Vec<GainMode>,
     /// Power supply, when known.
     pub supply: Option<Supply>,
     /// When set, this output has no figures of its own and is the bridged form of the named
@@ -142,6 +154,7 @@ impl AmpOutput {
             output_impedance: None,
             noise: None,
             gain_db: None,
+            gain_modes: vec![],
             supply: None,
             bridged_from: None,
             notes: vec![],
@@ -211,6 +224,14 @@ impl AmpOutput {
             a_weighted: n.a_weighted,
         });
         out.gain_db = base.gain_db.map(|g| g + 20.0 * 2f64.log10());
+        out.gain_modes = base
+            .gain_modes
+            .iter()
+            .map(|m| GainMode {
+                name: m.name.clone(),
+                gain_db: m.gain_db + 20.0 * 2f64.log10(),
+            })
+            .collect();
         out.supply = base.supply.clone();
         out.class = base.class;
         // A bridged output puts each half across half the load: the minimum load doubles.

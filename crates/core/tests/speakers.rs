@@ -40,8 +40,7 @@ fn amp_watts(p_w: f64, z: f64) -> AmpOutput {
 fn free_field(distance_m: f64) -> Context {
     Context {
         listening: Listening::new(distance_m, 1, 0.0).unwrap(),
-        preset: None,
-        cable: None,
+        ..Context::default()
     }
 }
 

@@ -316,13 +316,15 @@ fn hiss(r: &Report) -> Section {
             line("dynamic range", opt(r.dynamic_range_db, "dB")),
             line(
                 "volume for target",
-                r.volume.map_or("unknown (gain not known)".into(), |v| {
-                    format!(
-                        "{:.1} dB from full, with a {} V source",
-                        v.attenuation_db,
-                        fmt_sig(v.source_full_scale_vrms)
-                    )
-                }),
+                r.volume
+                    .as_ref()
+                    .map_or("unknown (gain not known)".into(), |v| {
+                        format!(
+                            "{:.1} dB from full, with a {} V source",
+                            v.attenuation_db,
+                            fmt_sig(v.source_full_scale_vrms)
+                        )
+                    }),
             ),
         ],
     }

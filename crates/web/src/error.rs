@@ -53,6 +53,7 @@ impl ApiError {
         match e {
             E::Catalog(c) => Self::from_catalog(field, c),
             E::Output(m) => Self::bad(Some("output"), m),
+            E::Gain(m) => Self::bad(Some("gain"), m),
             E::Enclosure(c) => Self::bad(Some("enclosure"), c.to_string()),
             E::Setup(s) => Self::from_setup(&s, ampmatch_app::Naming::Api),
         }

@@ -30,7 +30,7 @@ const GROUPS: &[(&str, &[&str])] = &[
 /// The keys of the body's top level or of one group, from the field table.
 pub fn allowed_keys(group: Option<&str>) -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = match group {
-        None => vec!["amp", "load", "output"],
+        None => vec!["amp", "load", "output", "gain"],
         Some(g) => GROUPS
             .iter()
             .find(|(name, _)| *name == g)
@@ -173,6 +173,7 @@ pub fn parse_check(body: &Value) -> Result<CheckRequest, ApiError> {
     let mut input = SetupInput {
         preset: string_at(obj, "listening.preset")?,
         enclosure: string_at(obj, "enclosure.type")?,
+        gain: string_at(obj, "gain")?,
         ..SetupInput::default()
     };
     for f in FIELDS {

@@ -24,6 +24,8 @@ pub struct SetupInput {
     pub preset: Option<String>,
     /// Box type name for a driver.
     pub enclosure: Option<String>,
+    /// A gain setting by name (for an output with a gain switch).
+    pub gain: Option<String>,
 }
 
 impl SetupInput {
@@ -123,6 +125,7 @@ impl Setup {
                 listening,
                 preset: None,
                 cable: cable(&get)?,
+                gain_mode: input.gain.clone().filter(|g| !g.trim().is_empty()),
             },
             settings,
             enclosure: enclosure(input, &get)?,

@@ -2,8 +2,8 @@
 //! source, range-checked, arbitrated ([`super::claims`]) and turned into rating points.
 
 use ampmatch_core::amplifier::{
-    AmpClass, AmpOutput, Amplifier, Confidence, CurrentClaim, Noise, OutputFilter, OutputKind,
-    RatingPoint, Supply,
+    AmpClass, AmpOutput, Amplifier, Confidence, CurrentClaim, GainMode, Noise, OutputFilter,
+    OutputKind, RatingPoint, Supply,
 };
 use ampmatch_core::evidence::{Note, NoteKind};
 use ampmatch_core::impedance::SourceImpedance;
@@ -92,6 +92,32 @@ fn build_output(
     let mut out = AmpOutput::new(&o.name, o.kind);
     out.class = class;
     out.volume_control = o.volume_control.unwrap_or(true);
+    for (mi, m) in o.gain_modes.iter().flatten().enumerate() {
+        let path = format!("{opath}.gain_modes[{mi}]");
+        check_name(ctx, &format!("{path}.name"), &m.name)?;
+        if out
+            .gain_modes
+            .iter()
+            .any(|g| g.name.eq_ignore_ascii_case(&m.name))
+        {
+            return Err(ctx.field_error(
+                &format!("{path}.name"),
+                format!("{:?}", m.name),
+                "allowed: a name no other gain setting of this output has".into(),
+            ));
+        }
+        out.gain_modes.push(GainMode {
+            name: m.name.clone(),
+            gain_db: ctx.range(
+                &format!("{path}.gain_db"),
+                m.gain_db,
+                -60.0,
+                false,
+                80.0,
+                "dB",
+            )?,
+        });
+    }
     out.bridged = o.bridged;
     if o.bridged.is_some() && o.kind != OutputKind::Speaker {
         return Err(ctx.field_error(

@@ -149,7 +149,16 @@ with_figures! {
         output_filter: Option<FilterFile>,
         volume_control: Option<bool>,
         bridged: Option<bool>,
+        gain_modes: Option<Vec<GainModeFile>>,
     }
+}
+
+/// One setting of a gain switch: `{ name = "low", gain_db = 0 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GainModeFile {
+    pub(crate) name: String,
+    pub(crate) gain_db: f64,
 }
 
 #[derive(Debug, Deserialize)]

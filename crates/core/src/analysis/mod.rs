@@ -267,6 +267,8 @@ pub struct Context {
     pub preset: Option<Preset>,
     /// Speaker cable, if any.
     pub cable: Option<Cable>,
+    /// The gain setting asked for (by name), when the output has a gain switch.
+    pub gain_mode: Option<String>,
 }
 
 /// Power into one resistive load.
@@ -285,7 +287,7 @@ pub struct PowerPoint {
 }
 
 /// Where the volume control sits for the target.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Volume {
     /// The full-scale source assumed, V rms.
     pub source_full_scale_vrms: f64,
@@ -295,6 +297,10 @@ pub struct Volume {
     /// Attenuation from full volume for the average listening level (the target's average,
     /// or the peak less music's 17 dB crest factor), dB: where the knob sits.
     pub average_attenuation_db: Option<f64>,
+    /// The gain setting the figures are for, when the output has a gain switch.
+    pub gain_mode: Option<String>,
+    /// The gain used, dB.
+    pub gain_db: Option<f64>,
 }
 
 /// Everything the analysis found.

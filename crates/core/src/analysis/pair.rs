@@ -30,6 +30,38 @@ fn both_readings(load: &Load, z_nom: Option<f64>, speaker: bool) -> Option<Sensi
     }
 }
 
+/// The gain the volume check uses: the setting asked for; else, of a gain switch, the lowest
+/// setting whose full volume (`full(gain)` volts at the load) still reaches the target peak
+/// (`peak_v`) — low gain for a sensitive IEM, so the knob is not at its bottom — or the
+/// highest when none does; else the single stated gain.
+fn choose_gain(
+    output: &AmpOutput,
+    asked: Option<&str>,
+    peak_v: Option<f64>,
+    full: impl Fn(f64) -> f64,
+) -> Option<(f64, Option<String>)> {
+    let modes = &output.gain_modes;
+    if modes.is_empty() {
+        return output.gain_db.map(|g| (g, None));
+    }
+    if let Some(name) = asked
+        && let Some(m) = modes.iter().find(|m| m.name.eq_ignore_ascii_case(name))
+    {
+        return Some((m.gain_db, Some(m.name.clone())));
+    }
+    let mut sorted: Vec<_> = modes.iter().collect();
+    sorted.sort_by(|a, b| a.gain_db.total_cmp(&b.gain_db));
+    let pick = match peak_v {
+        Some(v) => sorted
+            .iter()
+            .find(|m| full(m.gain_db) >= v)
+            .or(sorted.last())
+            .copied(),
+        None => sorted.first().copied(),
+    }?;
+    Some((pick.gain_db, Some(pick.name.clone())))
+}
+
 /// One output into one load in a context, with the chain, the load's curve model and the
 /// fitted limits worked out.
 pub(crate) struct Pair<'a> {
@@ -63,6 +95,8 @@ pub(crate) struct Pair<'a> {
     /// Open-circuit voltage with a full-scale source at full volume, V rms (for the volume
     /// check: gain sets where the knob sits, never how far the output can swing).
     pub gain_limited: Option<f64>,
+    /// The gain used, dB, and the name of the gain setting when the output has a switch.
+    pub gain: Option<(f64, Option<String>)>,
     /// The chain into the nominal impedance as a resistor at 1 kHz: (H, Z_in).
     pub nominal: Option<(Complex64, Complex64)>,
     /// Everything in series with the load: output impedance + cable, Ω.
@@ -88,9 +122,21 @@ impl<'a> Pair<'a> {
         };
         let readings = both_readings(load, z_nom, speaker);
         let fit = output.fit();
-        let gain_limited = output
-            .gain_db
-            .map(|g| settings.source_full_scale_vrms * undb20(g));
+        let nominal = z_nom.map(|z| chain.at(1000.0, Complex64::new(z, 0.0)));
+        let s_v = readings.map(|r| r.db_per_v);
+        let offset = if speaker {
+            context.listening.offset_db()
+        } else {
+            0.0
+        };
+        let peak_v = s_v.map(|sv| undb20(target.peak_spl_db() - offset - sv));
+        let h = nominal.map_or(1.0, |(h, _)| h.norm());
+        let gain = choose_gain(output, context.gain_mode.as_deref(), peak_v, |g| {
+            settings.source_full_scale_vrms * undb20(g) * h
+        });
+        let gain_limited = gain
+            .as_ref()
+            .map(|(g, _)| settings.source_full_scale_vrms * undb20(*g));
         Self {
             output,
             load,
@@ -102,17 +148,14 @@ impl<'a> Pair<'a> {
             z_nom,
             zo,
             model: load.impedance_model(),
-            offset: if speaker {
-                context.listening.offset_db()
-            } else {
-                0.0
-            },
+            offset,
             place: if speaker { "at the seat" } else { "at the ear" },
             readings,
-            s_v: readings.map(|r| r.db_per_v),
+            s_v,
             fit,
             gain_limited,
-            nominal: z_nom.map(|z| chain.at(1000.0, Complex64::new(z, 0.0))),
+            gain,
+            nominal,
             series_ohm: zo.map(|o| o + chain.cable_ohm),
             chain,
         }

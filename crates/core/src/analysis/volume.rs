@@ -58,12 +58,17 @@ pub(super) fn check(p: &Pair, required: &Required, f: &mut Findings) -> (Option<
     };
     let att = db20(undb20(average - p.offset - sv) / full);
     let src = fmt_sig(settings.source_full_scale_vrms);
+    // Name the gain setting when the output has a switch.
+    let setting = match &p.gain {
+        Some((g, Some(name))) => format!(" at the {name} gain setting ({} dB)", fmt_sig(*g)),
+        _ => String::new(),
+    };
     let check = if peak_att > 0.0 {
         Check::new(
             Status::Caution,
             Rule::NoVolumeReserve,
             format!(
-                "with a {src} V source at full volume the output reaches {:.1} dB less than the {} dB target peak: no volume reserve is left (a higher gain or a hotter source helps)",
+                "with a {src} V source at full volume{setting} the output reaches {:.1} dB less than the {} dB target peak: no volume reserve is left (a higher gain or a hotter source helps)",
                 peak_att,
                 fmt_sig(p.target_spl)
             ),
@@ -75,7 +80,7 @@ pub(super) fn check(p: &Pair, required: &Required, f: &mut Findings) -> (Option<
             Status::Caution,
             Rule::VolumeAtBottom,
             format!(
-                "the {} dB average level{how} needs the volume {:.1} dB below full: the bottom of the knob, where channels track worst and hiss is loudest (a lower gain setting helps)",
+                "the {} dB average level{how} needs the volume {:.1} dB below full{setting}: the bottom of the knob, where channels track worst and hiss is loudest (a lower gain setting helps)",
                 fmt_sig(average),
                 -att
             ),
@@ -87,7 +92,7 @@ pub(super) fn check(p: &Pair, required: &Required, f: &mut Findings) -> (Option<
             Status::Ok,
             Rule::Volume,
             format!(
-                "the {} dB average level{how} puts the volume {:.1} dB below full, with a {src} V source",
+                "the {} dB average level{how} puts the volume {:.1} dB below full{setting}, with a {src} V source",
                 fmt_sig(average),
                 -att
             ),
@@ -100,6 +105,8 @@ pub(super) fn check(p: &Pair, required: &Required, f: &mut Findings) -> (Option<
         source_full_scale_vrms: settings.source_full_scale_vrms,
         attenuation_db: peak_att,
         average_attenuation_db: Some(att),
+        gain_mode: p.gain.as_ref().and_then(|(_, n)| n.clone()),
+        gain_db: p.gain.as_ref().map(|(g, _)| *g),
     };
     (Some(volume), check)
 }
