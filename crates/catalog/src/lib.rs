@@ -10,6 +10,7 @@ mod catalog;
 mod device;
 mod error;
 pub mod formats;
+pub mod lint;
 mod names;
 mod slug;
 mod twins;

@@ -531,3 +531,67 @@ fn zma_errors_name_the_line() {
         assert!(e.contains(what), "{text:?}: {e}");
     }
 }
+
+/// The data lint runs as a test: every catalog row that fails a plausibility rule carries a
+/// `suspect` mark, so a new implausible row cannot slip in unmarked — and the mark reaches
+/// every report on the device.
+#[test]
+fn every_implausible_row_is_marked_suspect() {
+    use ampmatch_catalog::lint::lint;
+    use ampmatch_core::NoteKind;
+    let c = Catalog::builtin();
+    let mut unmarked = vec![];
+    for e in c.entries() {
+        let d = c.load(e).unwrap();
+        let marked = match &d {
+            Device::Load(l) => l.load.notes.iter().any(|n| n.kind == NoteKind::Suspect),
+            Device::Amplifier(a) => a
+                .amplifier
+                .outputs
+                .iter()
+                .any(|o| o.notes.iter().any(|n| n.kind == NoteKind::Suspect)),
+        };
+        let why = lint(&d);
+        if !why.is_empty() && !marked {
+            unmarked.push(format!("{}: {}", e.path, why.join("; ")));
+        }
+    }
+    assert!(
+        unmarked.is_empty(),
+        "implausible rows without a suspect mark:\n{}",
+        unmarked.join("\n")
+    );
+}
+
+/// Each rule on a row made to fail it, and on one that passes.
+#[test]
+fn lint_rules_catch_what_they_name() {
+    use ampmatch_catalog::lint::lint;
+    let parse =
+        |t: &str| ampmatch_catalog::parse_device(t, "t.toml", &|_: &str| unreachable!()).unwrap();
+    let iem = |db: f64| {
+        parse(&format!(
+            "type = \"headphone\"\nbrand = \"T\"\nmodel = \"I\"\nform = \"in-ear\"\nimpedance_ohm = 12\nsensitivity_db = {db}\nsensitivity_unit = \"dB/V\"\n"
+        ))
+    };
+    // 98 dB/V for an IEM (a 1.3 W IEM at 110 dB): implausible; 105 dB/V is fine.
+    assert_eq!(lint(&iem(98.0)).len(), 1);
+    assert!(lint(&iem(105.0)).is_empty());
+    assert_eq!(lint(&iem(145.0)).len(), 1);
+    let driver = |re: f64, z: &str, model: &str| {
+        parse(&format!(
+            "type = \"driver\"\nbrand = \"T\"\nmodel = \"{model}\"\n{z}[thiele_small]\nre_ohm = {re}\nfs_hz = 40\nqms = 3\nqes = 0.4\n"
+        ))
+    };
+    // Celestion TSQ2145: Re 50 Ω with no nominal: a slip for 5.0 Ω by its own figures.
+    assert_eq!(lint(&driver(50.0, "", "TSQ2145")).len(), 1);
+    assert_eq!(lint(&driver(11.2, "impedance_ohm = 6\n", "W")).len(), 1);
+    assert!(lint(&driver(3.3, "impedance_ohm = 4\n", "W")).is_empty());
+    // Dual voice coils are real: 2 × 4 Ω in series reads 6.6 Ω against a "4 Ω" per coil.
+    assert!(lint(&driver(6.6, "impedance_ohm = 4\n", "W12 Dual 4 DVC")).is_empty());
+    // An amplifier rated only outside 4–600 Ω.
+    let amp = parse(
+        "type = \"amplifier\"\nbrand = \"T\"\nmodel = \"A\"\n[[outputs]]\nname = \"o\"\nkind = \"single-ended\"\npower = [{ load_ohm = 2, power_w = 10 }]\n",
+    );
+    assert_eq!(lint(&amp).len(), 1);
+}

@@ -35,7 +35,17 @@ pub(super) fn build_amp(ctx: &Ctx, f: AmpFile) -> Result<AmpDevice> {
                 "allowed: a name no other output of this amplifier has".into(),
             ));
         }
-        outputs.push(build_output(ctx, &f, o, &opath, class)?);
+        let mut out = build_output(ctx, &f, o, &opath, class)?;
+        if let Some(why) = &f.suspect {
+            out.notes.insert(
+                0,
+                Note::new(
+                    NoteKind::Suspect,
+                    format!("this record fails a plausibility check ({why}); it is used as given"),
+                ),
+            );
+        }
+        outputs.push(out);
     }
     Ok(AmpDevice {
         amplifier: Amplifier {

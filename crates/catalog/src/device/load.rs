@@ -311,6 +311,12 @@ pub(super) fn build_headphone(
         })
         .transpose()?;
     let mut notes = vec![];
+    if let Some(why) = &f.suspect {
+        notes.push(Note::new(
+            NoteKind::Suspect,
+            format!("this record fails a plausibility check ({why}); it is used as given"),
+        ));
+    }
     let impedance = match f.impedance_curve {
         None => None,
         Some(c) => Some(curve_model(ctx, c, read_curve, &mut notes)?),

@@ -182,6 +182,7 @@ pub(crate) struct AmpFile {
     pub(crate) class: Option<String>,
     pub(crate) source: Option<String>,
     pub(crate) confidence: Option<Confidence>,
+    pub(crate) suspect: Option<String>,
     pub(crate) outputs: Vec<OutputFile>,
 }
 
@@ -216,6 +217,7 @@ pub(crate) struct HeadphoneFile {
     pub(crate) sensitivity_unit: Option<SensitivityUnit>,
     pub(crate) max_input_power_mw: Option<f64>,
     pub(crate) plug: Option<Plug>,
+    pub(crate) suspect: Option<String>,
     pub(crate) confidence: Option<Confidence>,
     pub(crate) source: Option<String>,
     pub(crate) impedance_curve: Option<CurveFile>,
