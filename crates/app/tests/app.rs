@@ -27,7 +27,12 @@ fn block_range(text: &str, name: &str) -> std::ops::Range<usize> {
 fn readme_tables_are_generated_from_the_code() {
     let mut text = std::fs::read_to_string(README).unwrap();
     let mut stale = vec![];
-    for (name, generated) in [("rules", rules_markdown()), ("setup", setup_markdown())] {
+    let catalog = ampmatch_catalog::Catalog::builtin();
+    for (name, generated) in [
+        ("rules", rules_markdown()),
+        ("setup", setup_markdown()),
+        ("catalog", ampmatch_app::docs::catalog_markdown(&catalog)),
+    ] {
         let range = block_range(&text, name);
         if text[range.clone()] != generated {
             stale.push(name);
