@@ -27,6 +27,17 @@ impl Confidence {
     pub fn is_weak(self) -> bool {
         matches!(self, Confidence::Low | Confidence::Unverified)
     }
+
+    /// The trust order, lower first: measured and user figures, then makers', then
+    /// research notes, then unverified ones. Decides which figure wins at one load.
+    pub fn trust_rank(self) -> u8 {
+        match self {
+            Confidence::High | Confidence::User => 0,
+            Confidence::Medium => 1,
+            Confidence::Low => 2,
+            Confidence::Unverified => 3,
+        }
+    }
 }
 
 /// One rated or measured operating point: the RMS voltage the output delivers into a load

@@ -136,16 +136,6 @@ pub fn floor_db(c: Confidence) -> f64 {
     }
 }
 
-/// The trust order: measured and user figures first, research notes last.
-fn rank(c: Confidence) -> u8 {
-    match c {
-        Confidence::High | Confidence::User => 0,
-        Confidence::Medium => 1,
-        Confidence::Low => 2,
-        Confidence::Unverified => 3,
-    }
-}
-
 fn octaves(a: f64, b: f64) -> f64 {
     (a / b).log2().abs()
 }
@@ -177,7 +167,7 @@ impl LimitFit {
             let za = ra.load_ohm.unwrap_or(f64::INFINITY);
             let zb = rb.load_ohm.unwrap_or(f64::INFINITY);
             za.total_cmp(&zb)
-                .then(rank(ra.confidence).cmp(&rank(rb.confidence)))
+                .then(ra.confidence.trust_rank().cmp(&rb.confidence.trust_rank()))
                 .then(a.cmp(&b))
         });
         let same_load = |a: Option<f64>, b: Option<f64>| match (a, b) {
@@ -209,7 +199,7 @@ impl LimitFit {
         let stated_current = output
             .current_limits
             .iter()
-            .min_by_key(|c| rank(c.confidence))
+            .min_by_key(|c| c.confidence.trust_rank())
             .map(|c| c.current_a);
         let bound = supply_bound_vrms(output);
         // A rating above the bound means the supply is not what limits (a boost stage or a

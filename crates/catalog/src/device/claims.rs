@@ -12,15 +12,6 @@ pub(crate) struct Claim<'a> {
     pub(crate) source: &'a str,
 }
 
-fn rank(c: Confidence) -> u8 {
-    match c {
-        Confidence::High | Confidence::User => 0,
-        Confidence::Medium => 1,
-        Confidence::Low => 2,
-        Confidence::Unverified => 3,
-    }
-}
-
 fn short(s: &str) -> String {
     if s.chars().count() > 70 {
         format!("{}…", s.chars().take(70).collect::<String>())
@@ -40,7 +31,7 @@ pub(crate) fn pick(
     absolute: bool,
     notes: &mut Vec<Note>,
 ) -> Option<f64> {
-    let best = claims.iter().min_by_key(|c| rank(c.confidence))?;
+    let best = claims.iter().min_by_key(|c| c.confidence.trust_rank())?;
     let differs = |c: &Claim| {
         let d = (c.value - best.value).abs();
         if absolute {
