@@ -343,6 +343,33 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
+/// Each "did you mean" suggestion as a link: this view with the field that matched nothing
+/// set to the suggested id.
+fn suggestion_links(pairs: &[(String, String)], e: &ApiError) -> Vec<(String, String)> {
+    let field = e.field.clone().unwrap_or_default();
+    e.suggestions
+        .iter()
+        .map(|s| {
+            let id = s
+                .rsplit_once(" (")
+                .map_or(s.as_str(), |(_, id)| id.trim_end_matches(')'));
+            let mut q: Vec<(String, String)> = pairs
+                .iter()
+                .filter(|(k, v)| !(k == &field && v.trim().is_empty()))
+                .cloned()
+                .collect();
+            // Replace the value that matched nothing (the last of that field).
+            if let Some(slot) = q.iter_mut().rev().find(|(k, _)| k == &field) {
+                slot.1 = id.to_string();
+            }
+            let query: String = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(q.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .finish();
+            (s.clone(), format!("/?{query}"))
+        })
+        .collect()
+}
+
 /// `GET /`.
 pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let pairs = query_pairs(raw.as_deref());
@@ -417,30 +444,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
     });
     match result {
         Err(e) => {
-            // Each suggestion as a link: this view with the field set to the suggested id.
-            let field = e.field.clone().unwrap_or_default();
-            page.suggestions = e
-                .suggestions
-                .iter()
-                .map(|s| {
-                    let id = s
-                        .rsplit_once(" (")
-                        .map_or(s.as_str(), |(_, id)| id.trim_end_matches(')'));
-                    let mut q: Vec<(String, String)> = pairs
-                        .iter()
-                        .filter(|(k, v)| !(k == &field && v.trim().is_empty()))
-                        .cloned()
-                        .collect();
-                    // Replace the value that matched nothing (the last of that field).
-                    if let Some(slot) = q.iter_mut().rev().find(|(k, _)| k == &field) {
-                        slot.1 = id.to_string();
-                    }
-                    let query: String = form_urlencoded::Serializer::new(String::new())
-                        .extend_pairs(q.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-                        .finish();
-                    (s.clone(), format!("/?{query}"))
-                })
-                .collect();
+            page.suggestions = suggestion_links(&pairs, &e);
             page.error = e.message
         }
         Ok(None) => {}
