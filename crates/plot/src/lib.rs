@@ -241,15 +241,30 @@ fn draw_chart(
                 .draw()
                 .map_err(draw_err)?;
             for (i, (name, pts)) in series.iter().enumerate() {
+                // Beyond the rated loads the figure is an extrapolation: a thin line there,
+                // the evidence's own range thick.
+                let extrapolated: Vec<bool> = reports[i]
+                    .power_vs_load
+                    .iter()
+                    .map(|p| p.basis == ampmatch_core::limits::Basis::Extrapolated)
+                    .collect();
                 c.draw_series(LineSeries::new(
                     pts.iter().copied(),
-                    colored(i).stroke_width(2),
+                    colored(i).mix(0.5).stroke_width(1),
                 ))
-                .map_err(draw_err)?
-                .label(name.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
-                });
+                .map_err(draw_err)?;
+                let rated: Vec<(f64, f64)> = pts
+                    .iter()
+                    .zip(&extrapolated)
+                    .filter(|(_, e)| !**e)
+                    .map(|(p, _)| *p)
+                    .collect();
+                c.draw_series(LineSeries::new(rated, colored(i).stroke_width(3)))
+                    .map_err(draw_err)?
+                    .label(format!("{name} (thin: extrapolated)"))
+                    .legend(move |(x, y)| {
+                        PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
+                    });
             }
             c.configure_series_labels()
                 .background_style(WHITE.mix(0.85))
