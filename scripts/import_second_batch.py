@@ -125,7 +125,137 @@ def import_speaker_ratings(unmatched):
     return done
 
 
+AMPS = os.path.join(os.path.dirname(__file__), "..", "data", "amplifiers")
+HEADPHONES = DATA
+SPLIT_OUTPUT = re.compile(r"^(.*) \((headphone out|IEM out)\)$")
+
+
+def import_headphones():
+    """New rows of headphones.csv (by id), as the seed import writes them."""
+    made = 0
+    for r in csv.DictReader(open(os.path.join(SHARED, "headphones.csv"), encoding="utf-8")):
+        ident = slug(f"{r['brand']} {r['model']}")
+        path = os.path.join(HEADPHONES, ident + ".toml")
+        if os.path.exists(path):
+            continue
+        lines = ['type = "headphone"', f"id = {q(ident)}", f"brand = {q(r['brand'])}", f"model = {q(r['model'])}",
+                 f"form = {q(r['form'])}", f"driver = {q(r['driver'])}"]
+        if r["impedance_ohm"]:
+            lines.append(f"impedance_ohm = {num(r['impedance_ohm'])}")
+        if r["sensitivity_db"]:
+            lines.append(f"sensitivity_db = {num(r['sensitivity_db'])}")
+            lines.append(f"sensitivity_unit = {q(r['sensitivity_unit'] or 'unknown')}")
+        lines.append(f"confidence = {q(r['confidence'])}")
+        lines.append(f"source = {q(r['source'] + ' (shared/data headphones.csv, second batch)')}")
+        atomic_write(path, "\n".join(lines) + "\n")
+        made += 1
+    return made
+
+
+def source_block(r):
+    """One [[outputs.sources]] table for a row, as the seed import writes it."""
+    lines = ["", "[[outputs.sources]]", f"source = {q(r['source'])}", f"confidence = {q(r['confidence'])}"]
+    if r["conditions"]:
+        lines.append(f"conditions = {q(r['conditions'])}")
+    if r["output_impedance_ohm"]:
+        lines.append(f"output_impedance_ohm = {num(r['output_impedance_ohm'])}")
+    if r["max_voltage_vrms"]:
+        lines.append(f"max_voltage_vrms = {num(r['max_voltage_vrms'])}")
+    if r["gain_db"]:
+        lines.append(f"gain_db = {num(r['gain_db'])}")
+    if r["noise_uv"]:
+        lines.append(f"noise_uv = {num(r['noise_uv'])}")
+        cond = r["conditions"].lower()
+        if "a-wtd" in cond or "a-weighted" in cond:
+            lines.append('noise_weighting = "A"')
+        elif "unweighted" in cond:
+            lines.append('noise_weighting = "unweighted"')
+    if re.search(r"\bat 10 ?% thd", (r["conditions"] + " " + r["source"]).lower()):
+        lines.append("thd_pct = 10")
+    if r["loads_ohm_mw"]:
+        pts = [f"{{ load_ohm = {num(z)}, power_mw = {num(p)} }}" for z, p in (x.split(":") for x in r["loads_ohm_mw"].split())]
+        lines.append("power = [" + ", ".join(pts) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def gain_mode_of(r):
+    """A gain-switch setting: a row whose conditions start "gain=…" and give no power."""
+    m = re.match(r"gain=([-\d.]+) ?dB", r["conditions"])
+    if m and r["gain_db"] and not r["loads_ohm_mw"]:
+        return (f"{num(r['gain_db'])} dB", r["gain_db"])
+    return None
+
+
+def output_span(text, name):
+    """(start, end) of the [[outputs]] table named `name` with its sources, or None."""
+    for m in re.finditer(r"^\[\[outputs\]\]\nname = \"(.*)\"\n", text, re.M):
+        if m.group(1) == name:
+            nxt = text.find("\n[[outputs]]\n", m.end())
+            return m.start(), (len(text) if nxt < 0 else nxt + 1)
+    return None
+
+
+def import_amplifiers():
+    """Rows of amplifiers.csv whose source no catalog file names yet: merged into the
+    device's file (a new output, or new sources on an existing one), gain-switch rows as
+    gain_modes, a BTL note as bridged = true."""
+    existing = "\n".join(open(os.path.join(AMPS, f), encoding="utf-8").read() for f in os.listdir(AMPS))
+    groups = {}
+    for r in csv.DictReader(open(os.path.join(SHARED, "amplifiers.csv"), encoding="utf-8")):
+        if q(r["source"])[1:-1] in existing:
+            continue
+        model, output = r["model"], r["output"] or "unspecified"
+        m = SPLIT_OUTPUT.match(model)
+        if m:
+            model, output = m.group(1), ("headphone" if m.group(2) == "headphone out" else "iem")
+        kind = r["output"] if output not in ("headphone", "iem") else "single-ended"
+        groups.setdefault((r["brand"], model), {"rows": [], "kind": r["kind"], "class": r["class"]})["rows"].append((output, kind or "unspecified", r))
+    written = 0
+    for (brand, model), g in groups.items():
+        path = os.path.join(AMPS, slug(f"{brand} {model}") + ".toml")
+        if os.path.exists(path):
+            text = open(path, encoding="utf-8").read()
+        else:
+            text = "\n".join(['type = "amplifier"', f"id = {q(slug(brand + ' ' + model))}", f"brand = {q(brand)}",
+                              f"model = {q(model)}", f"category = {q(g['kind'])}"]
+                             + ([f"class = {q(g['class'])}"] if g["class"] else [])) + "\n"
+        outputs = {}
+        for out, kind, r in g["rows"]:
+            outputs.setdefault(out, (kind, []))[1].append(r)
+        for out, (kind, rows) in outputs.items():
+            modes = [gm for gm in map(gain_mode_of, rows) if gm]
+            body_keys = ""
+            if modes:
+                body_keys += "gain_modes = [" + ", ".join(f"{{ name = {q(n)}, gain_db = {num(v)} }}" for n, v in modes) + "]\n"
+            if kind == "speaker" and any("BTL" in r["conditions"] for r in rows):
+                body_keys += "# the source says BTL: both speaker terminals driven\nbridged = true\n"
+            blocks = "".join(source_block(r) for r in rows if not gain_mode_of(r))
+            # A switch said to apply to the whole amplifier, output not stated: every output
+            # of a device that already has outputs gets it.
+            if out == "unspecified" and not blocks and "[[outputs]]" in text:
+                names = re.findall(r"^\[\[outputs\]\]\nname = \"(.*)\"\n", text, re.M)
+                for name in names:
+                    start, _ = output_span(text, name)
+                    head_end = text.index("\n", text.index("kind = ", start)) + 1
+                    text = text[:head_end] + body_keys + text[head_end:]
+                continue
+            span = output_span(text, out)
+            if span is None:
+                text = text.rstrip("\n") + f"\n\n[[outputs]]\nname = {q(out)}\nkind = {q(kind)}\n" + body_keys + blocks
+            else:
+                start, end = span
+                head_end = text.index("\n", text.index("kind = ", start)) + 1
+                section = text[start:end].rstrip("\n") + "\n" + blocks
+                section = section[: head_end - start] + body_keys + section[head_end - start:]
+                text = text[:start] + section + ("\n" if end < len(text) else "") + text[end:]
+        atomic_write(path, text)
+        written += 1
+    return written
+
+
 def main():
+    new_headphones = import_headphones()
+    amps = import_amplifiers()
     unmatched, curves, single, power = [], 0, 0, 0
     for r in csv.DictReader(open(os.path.join(SHARED, "headphone_impedance_points.csv"), encoding="utf-8")):
         pts = r["points"].split()
@@ -160,6 +290,7 @@ def main():
     ratings = import_speaker_ratings(unmatched)
     print(f"sparse curves added: {curves}; single-point rows (not curves): {single}; max input power added: {power}")
     print(f"speakers added: {speakers}; speaker ratings applied: {ratings}")
+    print(f"headphones added: {new_headphones}; amplifier files written: {amps}")
     for u in unmatched:
         print("unmatched (not guessed):", u)
 
