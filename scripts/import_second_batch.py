@@ -5,7 +5,8 @@ So far: headphone_impedance_points.csv (rows with two or more stated points beco
 [impedance_curve]; a row with only the 1 kHz value is that impedance, not a curve),
 headphone_power_handling.csv (max_input_power_mw), the new rows of speakers.csv, and
 speaker_ratings.csv (power ratings, minimum impedance, and the corrections it states for
-existing rows). A row is matched to a catalog file by
+existing rows), headphone_impedance_range.csv (stated extremes, applied by hand once:
+min_impedance_ohm/max_impedance_ohm) and the second batch's amplifier and headphone rows. A row is matched to a catalog file by
 its exact id (slug of brand and model) or by the "catalog row: Brand,Model" its source
 names; anything else is listed as unmatched, never guessed.
 """
@@ -157,6 +158,9 @@ def source_block(r):
     lines = ["", "[[outputs.sources]]", f"source = {q(r['source'])}", f"confidence = {q(r['confidence'])}"]
     if r["conditions"]:
         lines.append(f"conditions = {q(r['conditions'])}")
+        # "< 1.4 ohm (bound)", "lower bounds": the figures are bounds, said so in reports.
+        if re.search(r"\(bound\)|lower bounds|bounds stored|\(bounds?\b", r["conditions"]):
+            lines.append("bound = true")
     if r["output_impedance_ohm"]:
         lines.append(f"output_impedance_ohm = {num(r['output_impedance_ohm'])}")
     if r["max_voltage_vrms"]:

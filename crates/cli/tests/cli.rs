@@ -1535,3 +1535,59 @@ fn gain_modes_suit_the_load() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("its settings are: low, high"));
 }
+
+/// Stated impedance extremes bound the response deviation even without a curve; figures a
+/// source gives as bounds are said to be bounds.
+#[test]
+fn stated_extremes_bound_the_deviation() {
+    // Phiaton PS 200: 20 Ω minimum, 88 Ω maximum (Stereophile). Behind the NAD C 328's
+    // 11.6 Ω: (88/99.6)/(20/31.6) = 0.88353/0.63291 = 1.39598 → at most 2.897 dB.
+    let r = json(&[
+        "check",
+        "--amp",
+        "NAD C 328",
+        "--load",
+        "phiaton-ps-200",
+        "--json",
+    ]);
+    close(
+        num(&r["checks"]["response"], "value"),
+        20.0 * ((88.0 / 99.6) / (20.0 / 31.6f64)).log10(),
+        1e-9,
+        "bound",
+    );
+    assert_eq!(r["checks"]["response"]["status"], "caution");
+    assert!(r["deviation_spread_db"].is_null());
+    // 1/8 rule against the stated 20 Ω minimum, not the nominal.
+    close(
+        num(&r, "eighth_rule_max_output_impedance_ohm"),
+        2.5,
+        1e-9,
+        "1/8 of 20 Ω",
+    );
+    // Minimum only (UE 18 Pro, 11 Ω): the highest unknown, so the bound is 20·log10(1 + Zo/11).
+    // FiiO X3 III: the spec's "< 1.4 Ω" is a bound; Reference Audio Analyzer measured 0.99 Ω,
+    // which wins: 20·log10(1 + 0.99/11) = 0.749 dB, within 1 dB → ok.
+    let r = json(&[
+        "check",
+        "--amp",
+        "fiio-x3-mark-iii-portable-player",
+        "--load",
+        "ultimate-ears-ue-18-pro",
+        "--json",
+    ]);
+    close(
+        num(&r["checks"]["response"], "value"),
+        20.0 * (1.0 + 0.99 / 11.0f64).log10(),
+        1e-9,
+        "min only",
+    );
+    assert_eq!(r["checks"]["response"]["status"], "ok");
+    assert!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("are bounds"))
+    );
+}

@@ -152,6 +152,8 @@ pub struct Load {
     pub nominal_impedance_ohm: Option<f64>,
     /// Stated minimum impedance, Ω.
     pub min_impedance_ohm: Option<f64>,
+    /// Stated maximum impedance over the band, Ω (a measurement's extreme without a curve).
+    pub max_impedance_ohm: Option<f64>,
     /// Sensitivity as published.
     pub sensitivity: Option<Sensitivity>,
     /// Impedance over frequency; `None` means flat at the nominal impedance.
@@ -190,6 +192,7 @@ impl Load {
             kind,
             nominal_impedance_ohm: None,
             min_impedance_ohm: None,
+            max_impedance_ohm: None,
             sensitivity: None,
             impedance: None,
             thiele_small: None,

@@ -259,6 +259,12 @@ fn read_figures<'a>(
         Some(c) => format!("{src} [{c}]"),
         None => src.to_string(),
     };
+    if fig.bound {
+        notes.push(Note::new(
+            NoteKind::Source,
+            format!("the {output} output's figures from {} are bounds (\"<\" for output impedance and noise, \">\" for power and voltage): each is used as that conservative value, and the truth is at least as good", short_src(src)),
+        ));
+    }
     if let Some(v) = fig.max_voltage_vrms {
         let v = ctx.range(&p("max_voltage_vrms"), v, 0.0, true, 1000.0, "V rms")?;
         out.ratings.push(RatingPoint {
@@ -338,6 +344,14 @@ fn derived_noise(
             "allowed only with snr_db".into(),
         )),
         (None, None) => Ok(None),
+    }
+}
+
+fn short_src(s: &str) -> String {
+    if s.chars().count() > 70 {
+        format!("{}…", s.chars().take(70).collect::<String>())
+    } else {
+        s.to_string()
     }
 }
 

@@ -326,6 +326,23 @@ pub(super) fn build_headphone(
     load.sensitivity = sensitivity;
     load.impedance = impedance;
     load.max_input_power_w = max_input_power_w;
+    load.min_impedance_ohm = f
+        .min_impedance_ohm
+        .map(|z| ctx.range("min_impedance_ohm", z, 0.0, true, 100_000.0, "Ω"))
+        .transpose()?;
+    load.max_impedance_ohm = f
+        .max_impedance_ohm
+        .map(|z| ctx.range("max_impedance_ohm", z, 0.0, true, 100_000.0, "Ω"))
+        .transpose()?;
+    if let (Some(lo), Some(hi)) = (load.min_impedance_ohm, load.max_impedance_ohm)
+        && hi < lo
+    {
+        return Err(ctx.field_error(
+            "max_impedance_ohm",
+            format!("{hi}"),
+            format!("allowed: at least min_impedance_ohm ({lo} Ω)"),
+        ));
+    }
     load.plug = f.plug.unwrap_or_default();
     load.driver = f
         .driver

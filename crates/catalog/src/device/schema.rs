@@ -62,6 +62,7 @@ macro_rules! with_figures {
             pub(crate) noise_dbu: Option<f64>,
             pub(crate) snr_db: Option<f64>,
             pub(crate) snr_ref_vrms: Option<f64>,
+            pub(crate) bound: Option<bool>,
             pub(crate) noise_weighting: Option<Weighting>,
             pub(crate) thd_pct: Option<f64>,
             #[serde(default)]
@@ -84,6 +85,7 @@ macro_rules! with_figures {
                     noise_dbu: self.noise_dbu,
                     snr_db: self.snr_db,
                     snr_ref_vrms: self.snr_ref_vrms,
+                    bound: self.bound.unwrap_or(false),
                     noise_weighting: self.noise_weighting,
                     thd_pct: self.thd_pct,
                     power: &self.power,
@@ -107,6 +109,8 @@ pub(crate) struct Figures<'a> {
     pub(crate) noise_dbu: Option<f64>,
     pub(crate) snr_db: Option<f64>,
     pub(crate) snr_ref_vrms: Option<f64>,
+    /// The source gives its figures as bounds ("< 1.4 Ω", "> 880 mW").
+    pub(crate) bound: bool,
     pub(crate) noise_weighting: Option<Weighting>,
     /// Distortion at which the power figures were taken, %.
     pub(crate) thd_pct: Option<f64>,
@@ -216,6 +220,8 @@ pub(crate) struct HeadphoneFile {
     pub(crate) sensitivity_db: Option<f64>,
     pub(crate) sensitivity_unit: Option<SensitivityUnit>,
     pub(crate) max_input_power_mw: Option<f64>,
+    pub(crate) min_impedance_ohm: Option<f64>,
+    pub(crate) max_impedance_ohm: Option<f64>,
     pub(crate) plug: Option<Plug>,
     pub(crate) suspect: Option<String>,
     pub(crate) confidence: Option<Confidence>,

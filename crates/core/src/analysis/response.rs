@@ -117,7 +117,13 @@ pub(super) fn damping(p: &Pair, r: &Response, f: &mut Findings) -> (Option<f64>,
             ),
         );
     }
-    let eighth = r.min_impedance_ohm.map(|zm| zm / 8.0);
+    // The lowest |Z| known: the curve's, or a stated minimum when it is lower (a flat
+    // nominal "curve" knows nothing of the dips).
+    let lowest = match (r.min_impedance_ohm, p.load.min_impedance_ohm) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let eighth = lowest.map(|zm| zm / 8.0);
     if let (Some(lim), Some(o)) = (eighth, p.series_ohm) {
         let zm = lim * 8.0;
         // A relative tolerance: log-interpolated curves reproduce their points to ~1e-15.
@@ -185,6 +191,36 @@ pub(super) fn check(p: &Pair, r: &Response, f: &mut Findings) -> Check {
             fmt_sig(8.0 * o)
         )
     };
+    // No curve, but stated extremes bound the deviation: the divider Z/(Z+Zo) can differ by
+    // no more than between the lowest and the highest |Z| (the highest unknown: unbounded).
+    if let (Some(o), Some(lo)) = (zo, p.load.min_impedance_ohm) {
+        let top = p.load.max_impedance_ohm.map_or(1.0, |hi| hi / (hi + o));
+        let bound = db20(top / (lo / (lo + o)));
+        let extremes = match p.load.max_impedance_ohm {
+            Some(hi) => format!("between its stated {} Ω and {} Ω", fmt_sig(lo), fmt_sig(hi)),
+            None => format!("never below its stated {} Ω", fmt_sig(lo)),
+        };
+        let (status, how) = if bound <= p.settings.deviation_limit_db {
+            (Status::Ok, "inaudible")
+        } else {
+            (
+                Status::Caution,
+                "the curve would say how much of it is real",
+            )
+        };
+        let check = Check::new(
+            status,
+            Rule::ResponseDeviation,
+            format!(
+                "no impedance curve, but with the load {extremes}, {} Ω of source impedance bends the response by at most {bound:.2} dB ({how})",
+                fmt_sig(o)
+            ),
+            Some(bound),
+            "dB",
+        );
+        f.0.push(check.finding());
+        return check;
+    }
     let check = match (zo, p.z_nom) {
         (Some(o), Some(z)) if p.load.is_iem() && p.load.driver.may_swing() && o > z / 8.0 => {
             Check::new(
