@@ -53,11 +53,13 @@ pub fn lint(device: &Device) -> Vec<String> {
                     _ => {}
                 }
             }
+            // A measured minimum a little above a maker's nominal is spec tolerance (Etymotic
+            // hf5: 17.2 Ω measured against 16 Ω rated); more than 20 % above is a mix-up.
             if let (Some(zn), Some(zmin)) = (load.nominal_impedance_ohm, load.min_impedance_ohm)
-                && zmin > zn * 1.001
+                && zmin > zn * 1.2
             {
                 why.push(format!(
-                    "a minimum impedance {zmin} Ω above the nominal {zn} Ω"
+                    "a minimum impedance {zmin} Ω more than 20 % above the nominal {zn} Ω"
                 ));
             }
         }
