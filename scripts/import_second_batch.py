@@ -32,7 +32,10 @@ def find(brand, model, source):
         path = os.path.join(DATA, slug(name) + ".toml")
         if os.path.exists(path):
             return path
-    return None
+    # A deliberate rule, not a guess: a model whose only record is its "(measured)" row
+    # (the same measurement family) gets the points there.
+    path = os.path.join(DATA, slug(f"{brand} {model}") + "-measured.toml")
+    return path if os.path.exists(path) else None
 
 
 def atomic_write(path, text):
@@ -230,6 +233,10 @@ def import_amplifiers():
             modes = [gm for gm in map(gain_mode_of, rows) if gm]
             body_keys = ""
             if modes:
+                # The rows' source as a comment: the file then names it, and a rerun knows
+                # these rows are in.
+                srcs = sorted({q(r["source"])[1:-1] for r in rows if gain_mode_of(r)})
+                body_keys += "".join(f"# gain settings from: {x}\n" for x in srcs)
                 body_keys += "gain_modes = [" + ", ".join(f"{{ name = {q(n)}, gain_db = {num(v)} }}" for n, v in modes) + "]\n"
             if kind == "speaker" and any("BTL" in r["conditions"] for r in rows):
                 body_keys += "# the source says BTL: both speaker terminals driven\nbridged = true\n"
@@ -239,7 +246,9 @@ def import_amplifiers():
             if out == "unspecified" and not blocks and "[[outputs]]" in text:
                 names = re.findall(r"^\[\[outputs\]\]\nname = \"(.*)\"\n", text, re.M)
                 for name in names:
-                    start, _ = output_span(text, name)
+                    start, end = output_span(text, name)
+                    if "gain_modes" in text[start:end]:
+                        continue
                     head_end = text.index("\n", text.index("kind = ", start)) + 1
                     text = text[:head_end] + body_keys + text[head_end:]
                 continue
