@@ -113,9 +113,11 @@ def import_speaker_ratings(unmatched):
                 text = set_key(text, "sensitivity_ref", q(r["sensitivity_ref"] or "unknown"))
         elif existing and re.search(r"^sensitivity_ref = ", text, re.M) is None and re.search(r"^sensitivity_db", text, re.M):
             pass
+        # The ratings' source joins the device's, so reports name it.
         m = re.search(r"^source = \"(.*)\"$", text, re.M)
         if m:
-            text = text[: m.start()] + f"source = {q(m.group(1).encode().decode('unicode_escape') if False else m.group(1))}"[:0] + text[m.start():]
+            extra = q(" ; ratings: " + src.replace("\n", " ") + " (shared/data speaker_ratings.csv)")[1:-1]
+            text = text[: m.start()] + f'source = "{m.group(1)}{extra}"' + text[m.end():]
         rec = [r["recommended_amp_w_min"], r["recommended_amp_w_max"]]
         if any(rec):
             text = text.rstrip("\n") + f"\n# maker's recommended amplifier power: {rec[0] or '?'}–{rec[1] or '?'} W (speaker_ratings.csv)\n"
