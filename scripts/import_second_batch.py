@@ -275,7 +275,15 @@ def main():
     for r in csv.DictReader(open(os.path.join(SHARED, "headphone_impedance_points.csv"), encoding="utf-8")):
         pts = r["points"].split()
         if len(pts) < 2:
+            # One point is that impedance, not a curve: it fills a missing nominal figure.
             single += 1
+            path = find(r["brand"], r["model"], r["source"])
+            if path and pts:
+                text = open(path, encoding="utf-8").read()
+                if not re.search(r"^impedance_ohm = ", text, re.M):
+                    ohm = pts[0].split(":")[1]
+                    text = set_key(text, "impedance_ohm", ohm, f"|Z| at 1 kHz: {r['source']}")
+                    atomic_write(path, text)
             continue
         path = find(r["brand"], r["model"], r["source"])
         if not path:
