@@ -13,6 +13,10 @@ pub const IEM_MIN_DB_PER_V: f64 = 100.0;
 /// Highest plausible sensitivity of any headphone, dB/V.
 pub const MAX_DB_PER_V: f64 = 140.0;
 
+/// Nominal impedances loudspeakers are rated at; anything else (6.4, 3.5, 7.4 Ω) is usually a
+/// measured minimum or |Z| at one frequency written in the nominal's place.
+pub const CONVENTIONAL_NOMINAL_OHM: [f64; 9] = [2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 12.0, 15.0, 16.0];
+
 /// The rules `device` fails, each as a reason in words.
 pub fn lint(device: &Device) -> Vec<String> {
     let mut why = vec![];
@@ -52,6 +56,16 @@ pub fn lint(device: &Device) -> Vec<String> {
                         )),
                     _ => {}
                 }
+            }
+            if l.device_type() == DeviceType::Speaker
+                && let Some(zn) = load.nominal_impedance_ohm
+                && !CONVENTIONAL_NOMINAL_OHM
+                    .iter()
+                    .any(|c| (zn - c).abs() < 1e-9)
+            {
+                why.push(format!(
+                    "a nominal impedance of {zn} Ω is not a conventional rating: likely a measured minimum or |Z| at one frequency"
+                ));
             }
             // A measured minimum a little above a maker's nominal is spec tolerance (Etymotic
             // hf5: 17.2 Ω measured against 16 Ω rated); more than 20 % above is a mix-up.

@@ -589,6 +589,14 @@ fn lint_rules_catch_what_they_name() {
     assert!(lint(&driver(3.3, "impedance_ohm = 4\n", "W")).is_empty());
     // Dual voice coils are real: 2 × 4 Ω in series reads 6.6 Ω against a "4 Ω" per coil.
     assert!(lint(&driver(6.6, "impedance_ohm = 4\n", "W12 Dual 4 DVC")).is_empty());
+    // A loudspeaker "6.4 Ω nominal" (MoFi SourcePoint's minimum, written as its nominal).
+    let spk = |z: &str| {
+        parse(&format!(
+            "type = \"speaker\"\nbrand = \"T\"\nmodel = \"S\"\nimpedance_ohm = {z}\n"
+        ))
+    };
+    assert_eq!(lint(&spk("6.4")).len(), 1);
+    assert!(lint(&spk("8")).is_empty() && lint(&spk("15")).is_empty());
     // An amplifier rated only outside 4–600 Ω.
     let amp = parse(
         "type = \"amplifier\"\nbrand = \"T\"\nmodel = \"A\"\n[[outputs]]\nname = \"o\"\nkind = \"single-ended\"\npower = [{ load_ohm = 2, power_w = 10 }]\n",
