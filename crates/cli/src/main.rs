@@ -18,7 +18,28 @@ use clap::Parser;
 /// Exit code for bad input (unknown device, invalid file or option), as in the README.
 const EXIT_BAD_INPUT: u8 = 2;
 
+/// A reader that stops early (`ampmatch catalog search a | head -1`) closes our stdout; the
+/// next print then fails with a broken pipe. That is the reader's choice, not an error:
+/// end quietly with success instead of a Rust panic message. Every other panic keeps the
+/// default report.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_stdout();
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Check(a) => check::run(&a),

@@ -1591,3 +1591,26 @@ fn stated_extremes_bound_the_deviation() {
             .any(|f| f["message"].as_str().unwrap().contains("are bounds"))
     );
 }
+
+/// A reader that stops early (`| head -1`) ends the output quietly: exit 0, no panic text.
+#[test]
+fn closed_stdout_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ampmatch"))
+        .args(["rank", "--load", "Sennheiser HD600", "--limit", "200"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone: the stdout pipe is closed.
+    let out = child.wait_with_output().unwrap();
+    assert!(!first.is_empty());
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+}
