@@ -1614,3 +1614,22 @@ fn closed_stdout_ends_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// A degenerate impedance is refused where it is read, named with its value (issue 12, in
+/// part): 1e-300 Ω made a dB/mW figure into thousands of dB/V and a "GOOD … NaN dB".
+#[test]
+fn degenerate_impedance_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = temp_device(
+        &dir,
+        "tiny.toml",
+        "type = \"headphone\"\nbrand = \"T\"\nmodel = \"tiny\"\nform = \"over-ear\"\nimpedance_ohm = 1e-300\nsensitivity_db = 100\nsensitivity_unit = \"dB/mW\"\n",
+    );
+    let out = ampmatch(&["check", "--amp", "O2", "--load", &f]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("impedance_ohm = 1e-300: allowed: a number from 0.1 to 100000 Ω"),
+        "{err}"
+    );
+}

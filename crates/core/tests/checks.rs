@@ -455,3 +455,41 @@ fn verdict_order_and_completeness() {
     assert_eq!(r.checks.loudness.status, Status::Problem);
     assert_eq!(r.verdict, Verdict::Unsafe);
 }
+
+/// A degenerate load that slipped past the files' bounds never reads as good: a figure the
+/// model cannot represent is unknown, never NaN or infinity.
+#[test]
+fn degenerate_figures_are_unknown_never_good() {
+    let mut l = headphone(1e-300, 100.0, HeadphoneForm::OverEar);
+    l.sensitivity = Some(Sensitivity {
+        value_db: 100.0,
+        unit: SensitivityUnit::DbPerMw,
+    });
+    for o in [output(7.24, Some(0.0)), output(7.24, None)] {
+        let r = check(&o, &l, 110.0);
+        assert_ne!(r.verdict, Verdict::Good, "{:?}", r.headroom_db);
+        assert!(r.headroom_db.is_none_or(f64::is_finite));
+        let fin = |x: Option<f64>| x.is_none_or(f64::is_finite);
+        let m = &r.max;
+        assert!(
+            [
+                m.voltage_vrms,
+                m.current_a,
+                m.power_w,
+                m.spl_db,
+                r.headroom_db,
+                r.noise_spl_db
+            ]
+            .into_iter()
+            .all(fin)
+        );
+        let bad: Vec<_> = r
+            .curve
+            .iter()
+            .filter(|p| !(fin(p.max_spl_db) && fin(p.deviation_db)))
+            .take(2)
+            .collect();
+        assert!(bad.is_empty(), "{bad:?}");
+        assert!(r.checks.all().iter().all(|(_, c)| fin(c.value)));
+    }
+}

@@ -16,6 +16,10 @@ use super::schema::{
 };
 use super::{LoadDevice, meta};
 use crate::error::{Error, Result};
+
+/// The lowest nominal impedance accepted, Ω: below it the model degenerates (a dB/mW figure
+/// turns into thousands of dB/V), and no real headphone or loudspeaker comes near.
+pub const MIN_LOAD_OHM: f64 = 0.1;
 use crate::zma::parse_zma;
 
 fn build_enclosure(ctx: &Ctx, e: &EnclosureFile, vas_l: Option<f64>) -> Result<Enclosure> {
@@ -153,7 +157,7 @@ pub(super) fn build_speaker(
     }
     load.nominal_impedance_ohm = f
         .impedance_ohm
-        .map(|z| ctx.range("impedance_ohm", z, 0.0, true, 10_000.0, "Ω"))
+        .map(|z| ctx.range("impedance_ohm", z, MIN_LOAD_OHM, false, 10_000.0, "Ω"))
         .transpose()?;
     load.min_impedance_ohm = f
         .min_impedance_ohm
@@ -278,7 +282,7 @@ pub(super) fn build_headphone(
     let meta = meta(ctx, f.id, &f.brand, &f.model, f.source.clone())?;
     let nominal = f
         .impedance_ohm
-        .map(|z| ctx.range("impedance_ohm", z, 0.0, true, 100_000.0, "Ω"))
+        .map(|z| ctx.range("impedance_ohm", z, MIN_LOAD_OHM, false, 100_000.0, "Ω"))
         .transpose()?;
     let sensitivity = match (f.sensitivity_db, f.sensitivity_unit) {
         (Some(v), Some(unit)) => Some(Sensitivity {

@@ -167,6 +167,8 @@ pub(crate) fn fmt_value(v: f64) -> String {
         "nan".into()
     } else if v.is_infinite() {
         if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else if v != 0.0 && v.abs() < 1e-4 {
+        format!("{v:e}")
     } else {
         format!("{v}")
     }

@@ -159,10 +159,15 @@ pub(super) fn max(p: &Pair, f: &mut Findings) -> (Max, Option<Limit>) {
         return (max, None);
     };
     let vl = at.voltage_vrms;
+    // A figure outside what the model can represent is unknown, never NaN or infinity.
+    let spl = p.s_v.map(|sv| sv + db20(vl) + p.offset);
+    if !(vl.is_finite() && vl > 0.0 && spl.is_none_or(f64::is_finite)) {
+        return (max, None);
+    }
     max.voltage_vrms = Some(vl);
     max.current_a = Some(vl / z);
     max.power_w = Some(vl * vl / z);
-    max.spl_db = p.s_v.map(|sv| sv + db20(vl) + p.offset);
+    max.spl_db = spl;
     max.uncertainty_db = Some(at.uncertainty_db);
     max.basis = at.basis;
     max.is_ceiling = at.ceiling;
@@ -193,7 +198,7 @@ pub(super) fn max(p: &Pair, f: &mut Findings) -> (Max, Option<Limit>) {
 /// max.spl_db − target, when both are known.
 pub(super) fn headroom(p: &Pair, max: &Max) -> Option<f64> {
     match (max.spl_db, p.s_v) {
-        (Some(m), Some(_)) => Some(m - p.target_spl),
+        (Some(m), Some(_)) => Some(m - p.target_spl).filter(|h| h.is_finite()),
         _ => None,
     }
 }

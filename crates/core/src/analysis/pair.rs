@@ -175,6 +175,8 @@ impl<'a> Pair<'a> {
             .terminal_transfer(1000.0, Complex64::new(z_t.norm(), 0.0))
             .norm();
         at.voltage_vrms *= h.norm() / h_ref;
-        Some(at)
+        // Degenerate impedances (far below a milliohm) underflow in the complex divider:
+        // such a figure is unknown, never NaN.
+        at.voltage_vrms.is_finite().then_some(at)
     }
 }

@@ -51,11 +51,14 @@ pub(super) fn curve(p: &Pair, f: &mut Findings) -> Response {
             held |= h_edge;
             z_min = z_min.min(z.norm());
             let (h, _) = p.chain.at(fr, z);
-            let deviation = ref_level.map(|r| db20(h.norm()) - r);
+            let deviation = ref_level
+                .map(|r| db20(h.norm()) - r)
+                .filter(|d| d.is_finite());
             let max_spl = match (p.max_at(fr, z), p.s_v) {
                 (Some(at), Some(sv)) => Some(sv + db20(at.voltage_vrms) + p.offset),
                 _ => None,
-            };
+            }
+            .filter(|x| x.is_finite());
             if phase_known && !matches!(m, ImpedanceModel::Flat { .. }) {
                 let e = epdr_ohm(z.norm(), z.arg());
                 if epdr_min.is_none_or(|(m, _)| e < m) {
