@@ -318,3 +318,18 @@ mod rank {
         assert_eq!(ids(&only), ["spk"]);
     }
 }
+
+/// Values that would make the model degenerate are outside the documented ranges (issue 12,
+/// in part): a box of 1e-308 L, a loss Q of 1e-308, a conductor of 1e-308 mm².
+#[test]
+fn degenerate_setup_values_are_refused() {
+    for (id, v) in [
+        (FieldId::BoxVolume, 1e-308),
+        (FieldId::BoxQl, 1e-308),
+        (FieldId::BoxTuning, 1e-308),
+        (FieldId::CableMm2, 1e-308),
+    ] {
+        let e = id.field().check(v).unwrap_err();
+        assert!(e.render(Naming::Cli).1.contains("1e-308"), "{id:?}");
+    }
+}

@@ -92,7 +92,8 @@ macro_rules! field {
     };
 }
 
-/// Every numeric setup field. Bounds exclude values that make the model degenerate.
+/// Every numeric setup field. Bounds exclude values that make the model degenerate: a box of
+/// 0.01 L at least, tuning from 1 Hz, a loss Q from 0.5, conductors from 0.005 mm² (40 AWG).
 pub static FIELDS: &[Field] = &[
     field!(
         TargetSpl,
@@ -220,8 +221,8 @@ pub static FIELDS: &[Field] = &[
         "cable-mm2",
         None,
         "mm²",
-        0.0,
-        true,
+        0.005,
+        false,
         1000.0,
         false,
         "speaker cable conductor cross-section"
@@ -244,8 +245,8 @@ pub static FIELDS: &[Field] = &[
         "vb-l",
         None,
         "L",
-        0.0,
-        true,
+        0.01,
+        false,
         1e5,
         false,
         "drivers: box volume (sealed or vented)"
@@ -256,8 +257,8 @@ pub static FIELDS: &[Field] = &[
         "fb-hz",
         None,
         "Hz",
-        0.0,
-        true,
+        1.0,
+        false,
         10_000.0,
         false,
         "drivers: vented box tuning"
@@ -268,8 +269,8 @@ pub static FIELDS: &[Field] = &[
         "ql",
         None,
         "",
-        0.0,
-        true,
+        0.5,
+        false,
         1000.0,
         false,
         "drivers: vented box loss Q (default 7)"
@@ -339,7 +340,11 @@ impl Field {
         } else {
             Err(SetupError::Value {
                 field: self.id,
-                value: format!("{value}"),
+                value: if value != 0.0 && value.abs() < 1e-4 {
+                    format!("{value:e}")
+                } else {
+                    format!("{value}")
+                },
                 allowed: self.allowed(),
             })
         }
