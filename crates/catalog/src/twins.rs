@@ -5,7 +5,7 @@
 //! hearing check, and the difference is a conflict every report shows.
 
 use ampmatch_core::evidence::{Note, NoteKind};
-use ampmatch_core::units::fmt_sig;
+use ampmatch_core::units::{fmt_sig, shorten};
 
 use crate::device::LoadDevice;
 
@@ -37,26 +37,18 @@ pub fn merge(base: &mut LoadDevice, twin: LoadDevice) {
                 "sensitivity: the maker's {} dB/V and a measurement's {} dB/V ({}) differ by {:.1} dB: the lower decides loudness, the higher hearing",
                 fmt_sig(a),
                 fmt_sig(b),
-                short(&src),
+                shorten(&src, 90),
                 (a - b).abs()
             ),
         )),
         _ => load.notes.push(Note::new(
             NoteKind::Source,
-            format!("also measured: {}", short(&src)),
+            format!("also measured: {}", shorten(&src, 90)),
         )),
     }
     if load.sensitivity.is_none() {
         load.sensitivity = twin.load.sensitivity;
     } else {
         load.twin_sensitivity = twin.load.sensitivity;
-    }
-}
-
-fn short(s: &str) -> String {
-    if s.chars().count() > 90 {
-        format!("{}…", s.chars().take(90).collect::<String>())
-    } else {
-        s.to_string()
     }
 }

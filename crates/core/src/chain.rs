@@ -126,22 +126,10 @@ impl Chain {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Limit {
-    /// The output's voltage swing (or the gain with a full-scale source).
+    /// The output's voltage swing.
     Voltage,
     /// The output's current limit.
     Current,
-}
-
-/// The source voltage an output can drive into a chain whose input impedance is `|z_in|`,
-/// from its open-circuit limit `v_oc` and current limit `i_max`: min(V_oc, I_max·|Z_in|),
-/// and which limit binds (physics.md, "Amplifier limits"). The voltage at the load is this
-/// times the chain's |H|. Every level in the analysis, the fit and the power-vs-load sweep
-/// goes through this one formula.
-pub fn limited_drive(v_oc: f64, i_max: Option<f64>, z_in: f64) -> (f64, Limit) {
-    match i_max {
-        Some(i) if i * z_in < v_oc => (i * z_in, Limit::Current),
-        _ => (v_oc, Limit::Voltage),
-    }
 }
 
 /// Equivalent peak dissipation resistance: the resistor that would heat a class-B output

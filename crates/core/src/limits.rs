@@ -122,6 +122,10 @@ pub struct LimitFit {
     pub supply_bound_vrms: Option<f64>,
     /// True when a rating exceeds the supply's bound (believed, and said).
     pub exceeds_supply_bound: bool,
+    /// The rated loads the model uses, sorted (derived from `points` once, since every
+    /// frequency of a curve asks for a maximum).
+    #[serde(skip)]
+    rated: Vec<Rated>,
     /// The band's parameters: dB per octave (between and above rated loads, below them),
     /// floor for maker figures, floor for weak ones.
     pub band_db: [f64; 4],
@@ -134,6 +138,11 @@ pub fn floor_db(c: Confidence) -> f64 {
         Confidence::Medium => BAND_FLOOR_MAKER_DB,
         Confidence::Low | Confidence::Unverified => BAND_FLOOR_WEAK_DB,
     }
+}
+
+/// Two loads the same to within rounding (a rating "at 32 Ω" and a check at 32 Ω).
+fn same_ohm(a: f64, b: f64) -> bool {
+    (a / b - 1.0).abs() < 1e-9
 }
 
 fn octaves(a: f64, b: f64) -> f64 {
@@ -156,6 +165,17 @@ pub fn supply_bound_vrms(output: &AmpOutput) -> Option<f64> {
     }
 }
 
+/// The loads a model uses, sorted: (Z, V, confidence) of each used, loaded figure.
+fn rated_loads(points: &[EvidencePoint]) -> Vec<Rated> {
+    let mut r: Vec<Rated> = points
+        .iter()
+        .filter(|p| p.used)
+        .filter_map(|p| p.load_ohm.map(|z| (z, p.given_voltage_vrms, p.confidence)))
+        .collect();
+    r.sort_by(|a, b| a.0.total_cmp(&b.0));
+    r
+}
+
 impl LimitFit {
     /// The limits `output`'s evidence supports.
     pub fn from_output(output: &AmpOutput) -> Self {
@@ -171,7 +191,7 @@ impl LimitFit {
                 .then(a.cmp(&b))
         });
         let same_load = |a: Option<f64>, b: Option<f64>| match (a, b) {
-            (Some(x), Some(y)) => (x / y - 1.0).abs() < 1e-9,
+            (Some(x), Some(y)) => same_ohm(x, y),
             (None, None) => true,
             _ => false,
         };
@@ -218,6 +238,7 @@ impl LimitFit {
             stated_current_a: stated_current,
             supply_bound_vrms: bound.filter(|_| !exceeds),
             exceeds_supply_bound: exceeds,
+            rated: vec![],
             band_db: [
                 BAND_DB_PER_OCTAVE,
                 BAND_DB_PER_OCTAVE_BELOW,
@@ -225,7 +246,8 @@ impl LimitFit {
                 BAND_FLOOR_WEAK_DB,
             ],
         };
-        let rated = fit.rated();
+        fit.rated = rated_loads(&fit.points);
+        let rated = &fit.rated;
         fit.open_circuit_voltage_vrms = fit.stated_open_circuit().map(|(v, _)| v).or_else(|| {
             // Two highest rated loads at the same voltage: a voltage plateau.
             match rated.as_slice() {
@@ -248,18 +270,6 @@ impl LimitFit {
             p.region = r.unwrap_or(Limit::Voltage);
         }
         fit
-    }
-
-    /// The loads the model uses, sorted: (Z, V, confidence).
-    fn rated(&self) -> Vec<Rated> {
-        let mut r: Vec<Rated> = self
-            .points
-            .iter()
-            .filter(|p| p.used)
-            .filter_map(|p| p.load_ohm.map(|z| (z, p.given_voltage_vrms, p.confidence)))
-            .collect();
-        r.sort_by(|a, b| a.0.total_cmp(&b.0));
-        r
     }
 
     /// The stated open-circuit voltage (the winning one) and its confidence.
@@ -285,10 +295,10 @@ impl LimitFit {
         let zo = self.output_impedance_ohm;
         let divider = z / (z + zo);
         let k = BAND_DB_PER_OCTAVE_BELOW;
-        let rated = self.rated();
+        let rated = &self.rated;
         let oc = self.stated_open_circuit();
         let mut at = match (rated.first(), rated.last()) {
-            (Some(&lo), Some(&hi)) => self.within_rated(z, &rated, lo, hi, oc)?,
+            (Some(&lo), Some(&hi)) => self.within_rated(z, rated, lo, hi, oc)?,
             _ => match (oc, self.supply_bound_vrms) {
                 (Some((v, c)), _) => AtLoad {
                     voltage_vrms: v * divider,
@@ -342,7 +352,7 @@ impl LimitFit {
     ) -> Option<AtLoad> {
         let k = BAND_DB_PER_OCTAVE;
         let weaker = |a: Confidence, b: Confidence| floor_db(a).max(floor_db(b));
-        if let Some(&(_, v, c)) = rated.iter().find(|(zr, _, _)| (z / zr - 1.0).abs() < 1e-9) {
+        if let Some(&(_, v, c)) = rated.iter().find(|(zr, _, _)| same_ohm(z, *zr)) {
             let measured = matches!(c, Confidence::High | Confidence::User);
             return Some(AtLoad {
                 voltage_vrms: v,
@@ -402,7 +412,7 @@ impl LimitFit {
     /// above it — the Objective2's 4.24 V at 33 Ω against 7.24 V at 300 Ω), else voltage.
     fn slope_limit(&self, rated: &[Rated], z: f64) -> Limit {
         let slope = |w: &[Rated]| (w[1].1 / w[0].1).ln() / (w[1].0 / w[0].0).ln();
-        let at_point = |zr: f64| (z / zr - 1.0).abs() < 1e-9;
+        let at_point = |zr: f64| same_ohm(z, zr);
         for w in rated.windows(2) {
             if at_point(w[0].0) {
                 return if slope(w) > 0.15 {

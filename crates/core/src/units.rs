@@ -56,3 +56,13 @@ pub fn db20(ratio: f64) -> f64 {
 pub fn undb20(db: f64) -> f64 {
     10f64.powf(db / 20.0)
 }
+
+/// `s` cut to at most `max_chars` characters, with "…" where it was cut: a long source text
+/// quoted in a finding.
+pub fn shorten(s: &str, max_chars: usize) -> String {
+    if s.chars().count() > max_chars {
+        format!("{}…", s.chars().take(max_chars).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}

@@ -7,6 +7,7 @@ use ampmatch_core::amplifier::{
 };
 use ampmatch_core::evidence::{Note, NoteKind};
 use ampmatch_core::impedance::SourceImpedance;
+use ampmatch_core::units::shorten;
 
 use super::claims::{Claim, pick};
 use super::locate::{Ctx, check_name, fmt_value};
@@ -262,7 +263,7 @@ fn read_figures<'a>(
     if fig.bound {
         notes.push(Note::new(
             NoteKind::Source,
-            format!("the {output} output's figures from {} are bounds (\"<\" for output impedance and noise, \">\" for power and voltage): each is used as that conservative value, and the truth is at least as good", short_src(src)),
+            format!("the {output} output's figures from {} are bounds (\"<\" for output impedance and noise, \">\" for power and voltage): each is used as that conservative value, and the truth is at least as good", shorten(src, 70)),
         ));
     }
     if let Some(v) = fig.max_voltage_vrms {
@@ -344,14 +345,6 @@ fn derived_noise(
             "allowed only with snr_db".into(),
         )),
         (None, None) => Ok(None),
-    }
-}
-
-fn short_src(s: &str) -> String {
-    if s.chars().count() > 70 {
-        format!("{}…", s.chars().take(70).collect::<String>())
-    } else {
-        s.to_string()
     }
 }
 

@@ -3,21 +3,13 @@
 
 use ampmatch_core::amplifier::Confidence;
 use ampmatch_core::evidence::{Note, NoteKind};
-use ampmatch_core::units::fmt_sig;
+use ampmatch_core::units::{fmt_sig, shorten};
 
 /// A figure claimed by one source, for picking and for conflict notes.
 pub(crate) struct Claim<'a> {
     pub(crate) value: f64,
     pub(crate) confidence: Confidence,
     pub(crate) source: &'a str,
-}
-
-fn short(s: &str) -> String {
-    if s.chars().count() > 70 {
-        format!("{}…", s.chars().take(70).collect::<String>())
-    } else {
-        s.to_string()
-    }
 }
 
 /// Picks the most trustworthy claim (first among equals) and notes any other claim that
@@ -48,7 +40,7 @@ pub(crate) fn pick(
                 "{} {unit} ({}: {})",
                 fmt_sig(c.value),
                 conf_word(c.confidence),
-                short(c.source)
+                shorten(c.source, 70)
             )
         })
         .collect();
@@ -59,7 +51,7 @@ pub(crate) fn pick(
                 "{what} of the {output} output: {} {unit} ({}: {}) is used over {}",
                 fmt_sig(best.value),
                 conf_word(best.confidence),
-                short(best.source),
+                shorten(best.source, 70),
                 others.join("; ")
             ),
         ));

@@ -9,7 +9,7 @@ use crate::chain::Limit;
 use crate::evidence::Confidence;
 use crate::limits::{Basis, supply_bound_vrms};
 use crate::sensitivity::SensitivityUnit;
-use crate::units::{db20, fmt_sig, undb20};
+use crate::units::{db20, fmt_sig, shorten};
 
 use super::pair::Pair;
 
@@ -55,8 +55,7 @@ pub(super) fn sensitivity(p: &Pair, f: &mut Findings) {
 /// I = V/Z, P = V²/Z.
 pub(super) fn required(p: &Pair) -> Required {
     let mut required = Required::default();
-    if let Some(sv) = p.s_v {
-        let v = undb20(p.target_spl - p.offset - sv);
+    if let Some(v) = p.required_vrms {
         required.voltage_vrms = Some(v);
         if let Some(z) = p.z_nom {
             required.current_a = Some(v / z);
@@ -101,7 +100,7 @@ pub(super) fn limits(p: &Pair, f: &mut Findings) {
         let at = pt
             .load_ohm
             .map_or("open circuit".into(), |z| format!("into {} Ω", fmt_sig(z)));
-        f.add(Severity::Warning, Rule::SourceConflict, format!("conflict: {} V {at} ({}) is outvoted by a more trustworthy figure at the same load, {} V: shown, not used", fmt_sig(pt.given_voltage_vrms), short(&pt.source), fmt_sig(pt.predicted_voltage_vrms)));
+        f.add(Severity::Warning, Rule::SourceConflict, format!("conflict: {} V {at} ({}) is outvoted by a more trustworthy figure at the same load, {} V: shown, not used", fmt_sig(pt.given_voltage_vrms), shorten(&pt.source, 70), fmt_sig(pt.predicted_voltage_vrms)));
     }
     if let Some(b) = supply_bound_vrms(output) {
         let how = if fit.exceeds_supply_bound {
@@ -133,14 +132,6 @@ pub(super) fn limits(p: &Pair, f: &mut Findings) {
     }
 }
 
-fn short(s: &str) -> String {
-    if s.chars().count() > 70 {
-        format!("{}…", s.chars().take(70).collect::<String>())
-    } else {
-        s.to_string()
-    }
-}
-
 /// Maximum at the nominal impedance (a resistor of that value, through the chain at 1 kHz),
 /// with its basis and uncertainty.
 pub(super) fn max(p: &Pair, f: &mut Findings) -> (Max, Option<Limit>) {
@@ -152,10 +143,10 @@ pub(super) fn max(p: &Pair, f: &mut Findings) -> (Max, Option<Limit>) {
         basis: Basis::Unknown,
         ..Max::default()
     };
-    let Some(z) = p.z_nom else {
+    let (Some(z), Some((h, _))) = (p.z_nom, p.nominal) else {
         return (max, None);
     };
-    let Some(at) = p.max_at(1000.0, Complex64::new(z, 0.0)) else {
+    let Some(at) = p.max_through(Complex64::new(z, 0.0), h) else {
         return (max, None);
     };
     let vl = at.voltage_vrms;

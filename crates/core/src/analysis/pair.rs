@@ -99,6 +99,8 @@ pub(crate) struct Pair<'a> {
     pub gain: Option<(f64, Option<String>)>,
     /// The chain into the nominal impedance as a resistor at 1 kHz: (H, Z_in).
     pub nominal: Option<(Complex64, Complex64)>,
+    /// The RMS voltage the target peak needs at the load: 10^((SPL − offset − S_V)/20).
+    pub required_vrms: Option<f64>,
     /// Everything in series with the load: output impedance + cable, Ω.
     pub series_ohm: Option<f64>,
 }
@@ -129,9 +131,9 @@ impl<'a> Pair<'a> {
         } else {
             0.0
         };
-        let peak_v = s_v.map(|sv| undb20(target.peak_spl_db() - offset - sv));
+        let required_vrms = s_v.map(|sv| undb20(target.peak_spl_db() - offset - sv));
         let h = nominal.map_or(1.0, |(h, _)| h.norm());
-        let gain = choose_gain(output, context.gain_mode.as_deref(), peak_v, |g| {
+        let gain = choose_gain(output, context.gain_mode.as_deref(), required_vrms, |g| {
             settings.source_full_scale_vrms * undb20(g) * h
         });
         let gain_limited = gain
@@ -156,20 +158,21 @@ impl<'a> Pair<'a> {
             gain_limited,
             gain,
             nominal,
+            required_vrms,
             series_ohm: zo.map(|o| o + chain.cable_ohm),
             chain,
         }
     }
 
-    /// The most the output can put across `z` at `frequency_hz`: the evidence's maximum at
-    /// the terminals for |Z + cable| (ratings are into resistors there), shaped by the chain
-    /// at this frequency relative to a resistor of that size at 1 kHz, and divided by the
-    /// cable. For a resistor without cable or filter this is exactly the rated figure.
-    /// `None` while the evidence says nothing.
-    pub fn max_at(&self, frequency_hz: f64, z: Complex64) -> Option<AtLoad> {
+    /// The most the output can put across `z`, where `h` is the chain's transfer into `z` at
+    /// the frequency in question (the caller has it already): the evidence's maximum at the
+    /// terminals for |Z + cable| (ratings are into resistors there), shaped by the chain
+    /// relative to a resistor of that size at 1 kHz, and divided by the cable. For a resistor
+    /// without cable or filter this is exactly the rated figure. `None` while the evidence
+    /// says nothing.
+    pub fn max_through(&self, z: Complex64, h: Complex64) -> Option<AtLoad> {
         let z_t = z + self.chain.cable_ohm;
         let mut at = self.fit.at(z_t.norm())?;
-        let (h, _) = self.chain.at(frequency_hz, z);
         let h_ref = self
             .chain
             .terminal_transfer(1000.0, Complex64::new(z_t.norm(), 0.0))

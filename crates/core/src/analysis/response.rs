@@ -54,7 +54,7 @@ pub(super) fn curve(p: &Pair, f: &mut Findings) -> Response {
             let deviation = ref_level
                 .map(|r| db20(h.norm()) - r)
                 .filter(|d| d.is_finite());
-            let max_spl = match (p.max_at(fr, z), p.s_v) {
+            let max_spl = match (p.max_through(z, h), p.s_v) {
                 (Some(at), Some(sv)) => Some(sv + db20(at.voltage_vrms) + p.offset),
                 _ => None,
             }
