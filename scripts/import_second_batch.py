@@ -6,24 +6,20 @@ So far: headphone_impedance_points.csv (rows with two or more stated points beco
 headphone_power_handling.csv (max_input_power_mw), the new rows of speakers.csv, and
 speaker_ratings.csv (power ratings, minimum impedance, and the corrections it states for
 existing rows), headphone_impedance_range.csv (stated extremes, applied by hand once:
-min_impedance_ohm/max_impedance_ohm) and the second batch's amplifier and headphone rows. A row is matched to a catalog file by
-its exact id (slug of brand and model) or by the "catalog row: Brand,Model" its source
-names; anything else is listed as unmatched, never guessed.
+min_impedance_ohm/max_impedance_ohm) and the second batch's amplifier and headphone rows.
+Rows become device-file lines through the seed import's own functions. A row is matched to
+a catalog file by its exact id (slug of brand and model) or by the "catalog row:
+Brand,Model" its source names; anything else is listed as unmatched, never guessed.
 """
 import csv, os, re, sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+# The same row → device-file lines as the seed import, so both batches read alike.
+from import_seed_data import SPLIT_OUTPUT, headphone_lines, num, q, slug, source_lines, speaker_lines  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "headphones")
 SPEAKERS = os.path.join(os.path.dirname(__file__), "..", "data", "speakers")
-
-
-def slug(text):
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("+", " plus ").replace("&", " and "))
-    return re.sub(r"-+", "-", s).strip("-")
-
-
-def q(s):
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def find(brand, model, source):
@@ -45,11 +41,6 @@ def atomic_write(path, text):
     os.replace(tmp, path)
 
 
-def num(s):
-    x = float(s)
-    return repr(int(x)) if x == int(x) else repr(x)
-
-
 def set_key(text, key, value, why=None):
     """Sets a top-level key (replacing it, or inserting it before the first table)."""
     line = f"{key} = {value}\n"
@@ -69,17 +60,8 @@ def import_speakers():
         path = os.path.join(SPEAKERS, ident + ".toml")
         if os.path.exists(path) or os.path.exists(os.path.join(SPEAKERS, ident + "-speaker.toml")):
             continue
-        lines = ['type = "speaker"', f"id = {q(ident)}", f"brand = {q(r['brand'])}", f"model = {q(r['model'])}",
-                 f"shape = {q(r['shape'])}"]
-        if r["impedance_ohm"]:
-            lines.append(f"impedance_ohm = {num(r['impedance_ohm'])}")
-        if r["sensitivity_db"]:
-            lines.append(f"sensitivity_db = {num(r['sensitivity_db'])}")
-            lines.append(f"sensitivity_ref = {q(r['sensitivity_ref'] or 'unknown')}")
-        if r["spl_max_db"]:
-            lines.append(f"spl_max_db = {num(r['spl_max_db'])}")
-        lines.append('confidence = "medium"')
-        lines.append(f"source = {q(r['source'] + ' (shared/data speakers.csv, second batch)')}")
+        lines = speaker_lines(r, " (shared/data speakers.csv, second batch)")
+        lines.insert(1, f"id = {q(ident)}")
         atomic_write(path, "\n".join(lines) + "\n")
         made += 1
     return made
@@ -96,7 +78,6 @@ def import_speaker_ratings(unmatched):
         if "speaker_ratings.csv" in text:
             continue
         src = r["source"]
-        existing = src.startswith("EXISTING")
         if r["nominal_impedance_ohm"]:
             had = re.search(r"^impedance_ohm = (.*)$", text, re.M)
             if not had or float(had.group(1)) != float(r["nominal_impedance_ohm"]):
@@ -111,8 +92,6 @@ def import_speaker_ratings(unmatched):
                 why = "sensitivity from speaker_ratings.csv" + (f" (corrects {had.group(1)})" if had else "")
                 text = set_key(text, "sensitivity_db", num(r["sensitivity_db"]), why)
                 text = set_key(text, "sensitivity_ref", q(r["sensitivity_ref"] or "unknown"))
-        elif existing and re.search(r"^sensitivity_ref = ", text, re.M) is None and re.search(r"^sensitivity_db", text, re.M):
-            pass
         # The ratings' source joins the device's, so reports name it.
         m = re.search(r"^source = \"(.*)\"$", text, re.M)
         if m:
@@ -133,7 +112,6 @@ def import_speaker_ratings(unmatched):
 
 AMPS = os.path.join(os.path.dirname(__file__), "..", "data", "amplifiers")
 HEADPHONES = DATA
-SPLIT_OUTPUT = re.compile(r"^(.*) \((headphone out|IEM out)\)$")
 
 
 def import_headphones():
@@ -144,47 +122,16 @@ def import_headphones():
         path = os.path.join(HEADPHONES, ident + ".toml")
         if os.path.exists(path):
             continue
-        lines = ['type = "headphone"', f"id = {q(ident)}", f"brand = {q(r['brand'])}", f"model = {q(r['model'])}",
-                 f"form = {q(r['form'])}", f"driver = {q(r['driver'])}"]
-        if r["impedance_ohm"]:
-            lines.append(f"impedance_ohm = {num(r['impedance_ohm'])}")
-        if r["sensitivity_db"]:
-            lines.append(f"sensitivity_db = {num(r['sensitivity_db'])}")
-            lines.append(f"sensitivity_unit = {q(r['sensitivity_unit'] or 'unknown')}")
-        lines.append(f"confidence = {q(r['confidence'])}")
-        lines.append(f"source = {q(r['source'] + ' (shared/data headphones.csv, second batch)')}")
+        lines = headphone_lines(r, " (shared/data headphones.csv, second batch)")
+        lines.insert(1, f"id = {q(ident)}")
         atomic_write(path, "\n".join(lines) + "\n")
         made += 1
     return made
 
 
 def source_block(r):
-    """One [[outputs.sources]] table for a row, as the seed import writes it."""
-    lines = ["", "[[outputs.sources]]", f"source = {q(r['source'])}", f"confidence = {q(r['confidence'])}"]
-    if r["conditions"]:
-        lines.append(f"conditions = {q(r['conditions'])}")
-        # "< 1.4 ohm (bound)", "lower bounds": the figures are bounds, said so in reports.
-        if re.search(r"\(bound\)|lower bounds|bounds stored|\(bounds?\b", r["conditions"]):
-            lines.append("bound = true")
-    if r["output_impedance_ohm"]:
-        lines.append(f"output_impedance_ohm = {num(r['output_impedance_ohm'])}")
-    if r["max_voltage_vrms"]:
-        lines.append(f"max_voltage_vrms = {num(r['max_voltage_vrms'])}")
-    if r["gain_db"]:
-        lines.append(f"gain_db = {num(r['gain_db'])}")
-    if r["noise_uv"]:
-        lines.append(f"noise_uv = {num(r['noise_uv'])}")
-        cond = r["conditions"].lower()
-        if "a-wtd" in cond or "a-weighted" in cond:
-            lines.append('noise_weighting = "A"')
-        elif "unweighted" in cond:
-            lines.append('noise_weighting = "unweighted"')
-    if re.search(r"\bat 10 ?% thd", (r["conditions"] + " " + r["source"]).lower()):
-        lines.append("thd_pct = 10")
-    if r["loads_ohm_mw"]:
-        pts = [f"{{ load_ohm = {num(z)}, power_mw = {num(p)} }}" for z, p in (x.split(":") for x in r["loads_ohm_mw"].split())]
-        lines.append("power = [" + ", ".join(pts) + "]")
-    return "\n".join(lines) + "\n"
+    """One [[outputs.sources]] table for a row, as the seed import writes it, bounds said."""
+    return "\n".join(source_lines(r, bounds=True)) + "\n"
 
 
 def gain_mode_of(r):

@@ -75,6 +75,79 @@ MIN_LOADS = {
 SPLIT_OUTPUT = re.compile(r"^(.*) \((headphone out|IEM out)\)$")
 
 
+def headphone_lines(r, origin):
+    """The device-file lines of a headphones.csv row; `origin` names the CSV in `source`."""
+    lines = [
+        'type = "headphone"',
+        f"brand = {q(r['brand'])}",
+        f"model = {q(r['model'])}",
+        f"form = {q(r['form'])}",
+        f"driver = {q(r['driver'])}",
+    ]
+    if r["impedance_ohm"]:
+        lines.append(f"impedance_ohm = {num(r['impedance_ohm'])}")
+    if r["sensitivity_db"]:
+        lines.append(f"sensitivity_db = {num(r['sensitivity_db'])}")
+        lines.append(f"sensitivity_unit = {q(r['sensitivity_unit'] or 'unknown')}")
+    lines.append(f"confidence = {q(r['confidence'])}")
+    lines.append(f"source = {q(r['source'] + origin)}")
+    return lines
+
+
+def speaker_lines(r, origin):
+    """The device-file lines of a speakers.csv row (maker figures: medium confidence)."""
+    lines = ['type = "speaker"', f"brand = {q(r['brand'])}", f"model = {q(r['model'])}", f"shape = {q(r['shape'])}"]
+    if r["impedance_ohm"]:
+        lines.append(f"impedance_ohm = {num(r['impedance_ohm'])}")
+    if r["sensitivity_db"]:
+        lines.append(f"sensitivity_db = {num(r['sensitivity_db'])}")
+        lines.append(f"sensitivity_ref = {q(r['sensitivity_ref'] or 'unknown')}")
+    if r["spl_max_db"]:
+        lines.append(f"spl_max_db = {num(r['spl_max_db'])}")
+    lines.append('confidence = "medium"')
+    lines.append(f"source = {q(r['source'] + origin)}")
+    return lines
+
+
+def source_lines(r, current=None, bounds=False):
+    """One [[outputs.sources]] table for an amplifiers.csv row: its source, confidence,
+    conditions and figures. `current` is a (mA, note) current limit to state with it;
+    with `bounds`, conditions that call the figures bounds add `bound = true`."""
+    lines = ["", "[[outputs.sources]]", f"source = {q(r['source'])}", f"confidence = {q(r['confidence'])}"]
+    if r["conditions"]:
+        lines.append(f"conditions = {q(r['conditions'])}")
+        # "< 1.4 ohm (bound)", "lower bounds": the figures are bounds, said so in reports.
+        if bounds and re.search(r"\(bound\)|lower bounds|bounds stored|\(bounds?\b", r["conditions"]):
+            lines.append("bound = true")
+    if r["output_impedance_ohm"]:
+        lines.append(f"output_impedance_ohm = {num(r['output_impedance_ohm'])}")
+    if r["max_voltage_vrms"]:
+        lines.append(f"max_voltage_vrms = {num(r['max_voltage_vrms'])}")
+    if r["gain_db"]:
+        lines.append(f"gain_db = {num(r['gain_db'])}")
+    if r["noise_uv"]:
+        lines.append(f"noise_uv = {num(r['noise_uv'])}")
+        cond = r["conditions"].lower()
+        if "a-wtd" in cond or "a-weighted" in cond or "(a)" in cond:
+            lines.append('noise_weighting = "A"')
+        elif "unweighted" in cond:
+            lines.append('noise_weighting = "unweighted"')
+    if current:
+        lines.append(f"max_current_ma = {round(current[0], 3)}")
+        lines.append(f"max_current_note = {q(current[1])}")
+    # "50 W into 4 ohm at 10% THD+N": the power figures' distortion level.
+    text = (r["conditions"] + " " + r["source"]).lower()
+    if re.search(r"\bat 10 ?% thd", text):
+        lines.append("thd_pct = 10")
+    if r["loads_ohm_mw"]:
+        pts = []
+        for pair in r["loads_ohm_mw"].split():
+            z, p = pair.split(":")
+            pts.append(f"{{ load_ohm = {num(z)}, power_mw = {num(p)} }}")
+        lines.append("power = [" + ", ".join(pts) + "]")
+    return lines
+
+
 def import_headphones(curves):
     rows = list(csv.DictReader(open(os.path.join(SHARED, "headphones.csv"), encoding="utf-8")))
     seen = {}
@@ -84,20 +157,7 @@ def import_headphones(curves):
         if ident in seen:
             raise SystemExit(f"duplicate headphone id {ident}: {seen[ident]} / {name}")
         seen[ident] = name
-        lines = [
-            'type = "headphone"',
-            f"brand = {q(r['brand'])}",
-            f"model = {q(r['model'])}",
-            f"form = {q(r['form'])}",
-            f"driver = {q(r['driver'])}",
-        ]
-        if r["impedance_ohm"]:
-            lines.append(f"impedance_ohm = {num(r['impedance_ohm'])}")
-        if r["sensitivity_db"]:
-            lines.append(f"sensitivity_db = {num(r['sensitivity_db'])}")
-            lines.append(f"sensitivity_unit = {q(r['sensitivity_unit'] or 'unknown')}")
-        lines.append(f"confidence = {q(r['confidence'])}")
-        lines.append(f"source = {q(r['source'] + ' (seed catalog headphones.csv)')}")
+        lines = headphone_lines(r, " (seed catalog headphones.csv)")
         for key, (curve_file, note) in curves.items():
             if ident == key or ident == key + "-measured":
                 lines += ["", "[impedance_curve]", f"file = {q('curves/' + curve_file)}", "phase_known = false",
@@ -150,36 +210,8 @@ def import_amplifiers(taken):
             if kind == "unspecified":
                 lines.append('note = "the sources did not say which output (single-ended or balanced) these figures are for"')
             for r, _ in recs:
-                lines += ["", "[[outputs.sources]]", f"source = {q(r['source'])}", f"confidence = {q(r['confidence'])}"]
-                if r["conditions"]:
-                    lines.append(f"conditions = {q(r['conditions'])}")
-                if r["output_impedance_ohm"]:
-                    lines.append(f"output_impedance_ohm = {num(r['output_impedance_ohm'])}")
-                if r["max_voltage_vrms"]:
-                    lines.append(f"max_voltage_vrms = {num(r['max_voltage_vrms'])}")
-                if r["gain_db"]:
-                    lines.append(f"gain_db = {num(r['gain_db'])}")
-                if r["noise_uv"]:
-                    lines.append(f"noise_uv = {num(r['noise_uv'])}")
-                    cond = r["conditions"].lower()
-                    if "a-wtd" in cond or "a-weighted" in cond or "(a)" in cond:
-                        lines.append('noise_weighting = "A"')
-                    elif "unweighted" in cond:
-                        lines.append('noise_weighting = "unweighted"')
                 cl = CURRENT_LIMITS_MA.get((brand, model, out_name))
-                if cl and r is recs[0][0]:
-                    lines.append(f"max_current_ma = {round(cl[0], 3)}")
-                    lines.append(f"max_current_note = {q(cl[1])}")
-                # "50 W into 4 ohm at 10% THD+N": the power figures' distortion level.
-                text = (r["conditions"] + " " + r["source"]).lower()
-                if re.search(r"\bat 10 ?% thd", text):
-                    lines.append("thd_pct = 10")
-                if r["loads_ohm_mw"]:
-                    pts = []
-                    for pair in r["loads_ohm_mw"].split():
-                        z, p = pair.split(":")
-                        pts.append(f"{{ load_ohm = {num(z)}, power_mw = {num(p)} }}")
-                    lines.append("power = [" + ", ".join(pts) + "]")
+                lines += source_lines(r, cl if r is recs[0][0] else None)
         write(os.path.join(OUT, "amplifiers", ident + ".toml"), "\n".join(lines) + "\n")
 
 
@@ -262,16 +294,7 @@ def import_speakers(taken):
         if ident in taken:
             ident += "-speaker"
         taken[ident] = name
-        lines = ['type = "speaker"', f"brand = {q(r['brand'])}", f"model = {q(r['model'])}", f"shape = {q(r['shape'])}"]
-        if r["impedance_ohm"]:
-            lines.append(f"impedance_ohm = {num(r['impedance_ohm'])}")
-        if r["sensitivity_db"]:
-            lines.append(f"sensitivity_db = {num(r['sensitivity_db'])}")
-            lines.append(f"sensitivity_ref = {q(r['sensitivity_ref'] or 'unknown')}")
-        if r["spl_max_db"]:
-            lines.append(f"spl_max_db = {num(r['spl_max_db'])}")
-        lines.append('confidence = "medium"')
-        lines.append(f"source = {q(r['source'] + ' (maker figures; seed catalog speakers.csv)')}")
+        lines = speaker_lines(r, " (maker figures; seed catalog speakers.csv)")
         write(os.path.join(OUT, "speakers", ident + ".toml"), "\n".join(lines) + "\n")
 
 
