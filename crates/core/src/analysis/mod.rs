@@ -454,7 +454,7 @@ pub fn analyze_in(
     let (damping, eighth) = response::damping(&p, &resp, &mut f);
     let response = response::check(&p, &resp, &mut f);
     let speaker = loudspeaker::check(&p, &max, &resp, &mut f);
-    let (noise_spl, dynamic_range) = noise::check(&p, &max, &mut f);
+    let (noise_spl, dynamic_range, hiss) = noise::check(&p, &max, &mut f);
     let (volume, volume_check) = volume::check(&p, &required, &mut f);
     let power_draw = supply::draw(&p, &max, &required);
     let hearing = safety::hearing(&p, &max, &mut f);
@@ -467,7 +467,7 @@ pub fn analyze_in(
     let checks = Checks {
         loudness: level::loudness_check(&p, headroom, &max, limited_by),
         response,
-        hiss: noise::hiss_check(&p, noise_spl),
+        hiss,
         volume: volume_check,
         hearing,
         damage,

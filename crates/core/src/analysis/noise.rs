@@ -7,85 +7,73 @@ use crate::units::{db20, fmt_sig};
 
 use super::pair::Pair;
 
-/// Returns (hiss SPL, dynamic range = max SPL − hiss).
-pub(super) fn check(p: &Pair, max: &Max, f: &mut Findings) -> (Option<f64>, Option<f64>) {
-    let mut noise_spl = None;
-    match (p.output.noise, p.s_v) {
-        (Some(n), Some(sv)) => {
-            let h = p.nominal.map_or(1.0, |(h, _)| h.norm());
-            let spl = sv + db20(n.noise_uv * 1e-6 * h) + p.offset;
-            noise_spl = Some(spl);
-            let weighting = match n.a_weighted {
-                Some(true) => "A-weighted",
-                Some(false) => "unweighted",
-                None => "weighting not stated",
-            };
-            let threshold = p.settings.hiss_threshold_db_spl;
-            let (sev, rule, relation) = if spl >= threshold {
-                (Severity::Warning, Rule::AudibleHiss, "at or above")
-            } else {
-                (Severity::Info, Rule::Hiss, "below")
-            };
-            f.add(sev, rule, format!("output noise {} µV ({weighting}) makes {spl:.1} dB SPL of hiss {}, {relation} the {} dB SPL threshold", fmt_sig(n.noise_uv), p.place, fmt_sig(threshold)));
-        }
-        (None, _) => f.add(
-            Severity::Info,
-            Rule::MissingNoise,
-            "the output noise is unknown: hiss cannot be judged".into(),
-        ),
-        _ => {}
-    }
-    let dynamic_range = match (max.spl_db, noise_spl) {
-        (Some(m), Some(n)) => Some(m - n),
-        _ => None,
-    };
-    (noise_spl, dynamic_range)
-}
-
-/// The hiss check: noise SPL at the listener against the threshold; unknown without a
-/// noise figure (said prominently for a sensitive load, above 110 dB/V).
-pub(super) fn hiss_check(p: &Pair, noise_spl: Option<f64>) -> Check {
+/// Returns (hiss SPL, dynamic range = max SPL − hiss, the hiss check): the finding and the
+/// check come from one comparison with the threshold.
+pub(super) fn check(p: &Pair, max: &Max, f: &mut Findings) -> (Option<f64>, Option<f64>, Check) {
     let threshold = p.settings.hiss_threshold_db_spl;
-    match noise_spl {
-        Some(n) if n >= threshold => Check::new(
+    let (noise, sv) = match (p.output.noise, p.s_v) {
+        (Some(n), Some(sv)) => (n, sv),
+        (noise, _) => {
+            if noise.is_none() {
+                f.add(
+                    Severity::Info,
+                    Rule::MissingNoise,
+                    "the output noise is unknown: hiss cannot be judged".into(),
+                );
+            }
+            return (None, None, unknown(p));
+        }
+    };
+    let h = p.nominal.map_or(1.0, |(h, _)| h.norm());
+    let spl = sv + db20(noise.noise_uv * 1e-6 * h) + p.offset;
+    let weighting = match noise.a_weighted {
+        Some(true) => "A-weighted",
+        Some(false) => "unweighted",
+        None => "weighting not stated",
+    };
+    let audible = spl >= threshold;
+    let (sev, status, rule, relation) = if audible {
+        (
+            Severity::Warning,
             Status::Caution,
             Rule::AudibleHiss,
-            format!(
-                "hiss of {n:.1} dB SPL {} is at or above the {} dB SPL threshold: audible in quiet passages",
-                p.place,
-                fmt_sig(threshold)
-            ),
-            Some(n),
-            "dB SPL",
+            "at or above",
+        )
+    } else {
+        (Severity::Info, Status::Ok, Rule::Hiss, "below")
+    };
+    let (place, limit) = (p.place, fmt_sig(threshold));
+    f.add(sev, rule, format!("output noise {} µV ({weighting}) makes {spl:.1} dB SPL of hiss {place}, {relation} the {limit} dB SPL threshold", fmt_sig(noise.noise_uv)));
+    let message = if audible {
+        format!(
+            "hiss of {spl:.1} dB SPL {place} is at or above the {limit} dB SPL threshold: audible in quiet passages"
+        )
+    } else {
+        format!("hiss of {spl:.1} dB SPL {place} is below the {limit} dB SPL threshold")
+    };
+    let dynamic_range = max.spl_db.map(|m| m - spl);
+    (
+        Some(spl),
+        dynamic_range,
+        Check::new(status, rule, message, Some(spl), "dB SPL"),
+    )
+}
+
+/// The hiss check without a noise figure (or a sensitivity): unknown, said prominently for a
+/// sensitive load, above 110 dB/V.
+fn unknown(p: &Pair) -> Check {
+    let sensitive = p.s_v.filter(|sv| !p.speaker && *sv > 110.0);
+    let message = match (p.output.noise, sensitive) {
+        (None, Some(sv)) => format!(
+            "no noise figure is known for this output, and this load is very sensitive ({sv:.1} dB/V): hiss may well be audible"
         ),
-        Some(n) => Check::new(
-            Status::Ok,
-            Rule::Hiss,
-            format!(
-                "hiss of {n:.1} dB SPL {} is below the {} dB SPL threshold",
-                p.place,
-                fmt_sig(threshold)
-            ),
-            Some(n),
-            "dB SPL",
-        ),
-        None => {
-            let sensitive = p.s_v.filter(|sv| !p.speaker && *sv > 110.0);
-            let message = match (p.output.noise, sensitive) {
-                (None, Some(sv)) => format!(
-                    "no noise figure is known for this output, and this load is very sensitive ({sv:.1} dB/V): hiss may well be audible"
-                ),
-                (None, None) => {
-                    "no noise figure is known for this output: hiss cannot be judged".into()
-                }
-                (Some(_), _) => "the load's sensitivity is not known: hiss cannot be judged".into(),
-            };
-            let settle = if p.output.noise.is_none() {
-                "the output's noise (µV, or SNR with its reference level)"
-            } else {
-                "the load's sensitivity"
-            };
-            Check::unknown(Rule::MissingNoise, message, settle)
-        }
-    }
+        (None, None) => "no noise figure is known for this output: hiss cannot be judged".into(),
+        (Some(_), _) => "the load's sensitivity is not known: hiss cannot be judged".into(),
+    };
+    let settle = if p.output.noise.is_none() {
+        "the output's noise (µV, or SNR with its reference level)"
+    } else {
+        "the load's sensitivity"
+    };
+    Check::unknown(Rule::MissingNoise, message, settle)
 }
