@@ -1,6 +1,7 @@
 //! Streaming decode with symphonia: one packet at a time, as interleaved f32.
 
 use std::fs::File;
+use std::io::Cursor;
 use std::path::Path;
 
 use ebur128::Channel;
@@ -8,7 +9,7 @@ use symphonia::core::audio::{Channels, SampleBuffer};
 use symphonia::core::codecs::{CODEC_TYPE_NULL, DecoderOptions};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::FormatOptions;
-use symphonia::core::io::MediaSourceStream;
+use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
@@ -62,15 +63,68 @@ struct Opened {
     decoder: Box<dyn symphonia::core::codecs::Decoder>,
 }
 
-/// Probes `path` and makes a decoder for its first audio track.
-fn open(path: &Path, label: &str) -> Result<Opened> {
-    let file = File::open(path).map_err(|e| Error::Read {
-        path: label.to_string(),
-        message: e.to_string(),
-    })?;
-    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+/// What to decode: a file, or bytes already in memory (the fuzz target's way in).
+pub enum Input<'a> {
+    /// A file on disk.
+    Path(&'a Path),
+    /// The bytes of a file whose name ended in `ext`.
+    Bytes {
+        /// The file's contents.
+        data: &'a [u8],
+        /// Its extension, the container hint.
+        ext: Option<&'a str>,
+    },
+}
+
+impl Input<'_> {
+    fn label(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Bytes { .. } => "<bytes>".into(),
+        }
+    }
+
+    fn ext(&self) -> Option<&str> {
+        match self {
+            Input::Path(p) => p.extension().and_then(|e| e.to_str()),
+            Input::Bytes { ext, .. } => *ext,
+        }
+    }
+
+    /// A fresh reader over the whole input.
+    fn source(&self, label: &str) -> Result<Box<dyn MediaSource>> {
+        match self {
+            Input::Path(p) => File::open(p)
+                .map(|f| Box::new(f) as Box<dyn MediaSource>)
+                .map_err(|e| Error::Read {
+                    path: label.to_string(),
+                    message: e.to_string(),
+                }),
+            Input::Bytes { data, .. } => Ok(Box::new(Cursor::new(data.to_vec()))),
+        }
+    }
+
+    /// The MP4 edit list, read apart from symphonia (which ignores it).
+    fn edit(&self) -> Option<crate::mp4edit::Edit> {
+        let ext = self.ext()?;
+        match self {
+            Input::Path(p) => {
+                let mut f = File::open(p).ok()?;
+                let len = f.metadata().ok()?.len();
+                crate::mp4edit::read(&mut f, len, ext)
+            }
+            Input::Bytes { data, .. } => {
+                crate::mp4edit::read(&mut Cursor::new(*data), data.len() as u64, ext)
+            }
+        }
+    }
+}
+
+/// Probes `input` and makes a decoder for its first audio track.
+fn open(input: &Input, label: &str) -> Result<Opened> {
+    let mss = MediaSourceStream::new(input.source(label)?, Default::default());
     let mut hint = Hint::new();
-    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+    if let Some(ext) = input.ext() {
         hint.with_extension(ext);
     }
     let probed = symphonia::default::get_probe()
@@ -119,18 +173,18 @@ fn open(path: &Path, label: &str) -> Result<Opened> {
     })
 }
 
-/// Decodes `path`, handing each packet's samples to `sink`.
-pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) -> Result<Stream> {
-    let label = path.display().to_string();
+/// Decodes `input`, handing each packet's samples to `sink`.
+pub fn decode(input: &Input, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) -> Result<Stream> {
+    let label = input.label();
     let Opened {
         mut format,
         track_id,
         expected_frames,
         max_packet,
         mut decoder,
-    } = open(path, &label)?;
+    } = open(input, &label)?;
 
-    let edit = crate::mp4edit::read(path);
+    let edit = input.edit();
     // Frames to drop at the start and the most to keep, once the rate is known.
     let mut window: Option<(u64, u64)> = None;
     let mut position = 0u64;
@@ -184,6 +238,18 @@ pub fn decode(path: &Path, mut sink: impl FnMut(&Spec, &[f32]) -> Result<()>) ->
         let n = decoded.frames();
         if n == 0 {
             continue;
+        }
+        // A header's rate or layout can be nonsense in a damaged file; nothing downstream
+        // (meter, true-peak filter) can work with it.
+        if sig.rate == 0 || sig.rate > 1_536_000 || sig.channels.count() == 0 {
+            return Err(Error::Corrupt {
+                path: label,
+                message: format!(
+                    "{} Hz, {} channel(s) is not a playable stream",
+                    sig.rate,
+                    sig.channels.count()
+                ),
+            });
         }
         let s = spec.get_or_insert_with(|| Spec {
             channels: sig.channels.count(),

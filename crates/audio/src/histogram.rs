@@ -55,6 +55,28 @@ impl MagnitudeHistogram {
         self.total += samples.len() as u64;
     }
 
+    /// The non-empty bins as (index, count): what a decoder worker sends back.
+    pub fn to_sparse(&self) -> Vec<(u32, u64)> {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (i as u32, *c))
+            .collect()
+    }
+
+    /// The histogram [`Self::to_sparse`] described (bins out of range are dropped).
+    pub fn from_sparse(bins: &[(u32, u64)]) -> Self {
+        let mut h = Self::new();
+        for &(i, c) in bins {
+            if let Some(slot) = h.counts.get_mut(i as usize) {
+                *slot += c;
+                h.total += c;
+            }
+        }
+        h
+    }
+
     /// Number of samples seen.
     pub fn total(&self) -> u64 {
         self.total

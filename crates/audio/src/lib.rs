@@ -6,18 +6,24 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod blocks;
 mod decode;
 mod histogram;
 mod mp4edit;
 mod truepeak;
+pub mod worker;
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ebur128::{EbuR128, Mode};
-use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+pub use blocks::{AlbumBlocks, FileBlocks};
+use decode::{Input, Spec};
 pub use histogram::MagnitudeHistogram;
+pub use worker::{Isolation, WorkerCommand};
 
 /// What can go wrong analysing a file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -46,6 +52,22 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+    /// The decoder crashed on the file (a panic, or its worker process died).
+    #[error("{path}: cannot decode: {message}")]
+    Crashed {
+        /// The file.
+        path: String,
+        /// How it ended.
+        message: String,
+    },
+    /// A directory could not be listed.
+    #[error("{path}: cannot list the folder: {message}")]
+    Unlistable {
+        /// The directory.
+        path: String,
+        /// What the system said.
+        message: String,
+    },
     /// The loudness meter refused the stream (e.g. too many channels).
     #[error("{path}: {message}")]
     Meter {
@@ -66,7 +88,7 @@ pub const AUDIO_EXTENSIONS: &[&str] = &[
 ];
 
 /// The measurement of one file.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrackReport {
     /// The file.
     pub path: String,
@@ -85,7 +107,7 @@ pub struct TrackReport {
     /// Null, or why the file could not be analysed.
     pub error: Option<String>,
     #[serde(skip)]
-    meter: Option<Box<EbuR128>>,
+    blocks: FileBlocks,
     #[serde(skip)]
     histogram: Option<Box<MagnitudeHistogram>>,
 }
@@ -98,9 +120,10 @@ impl TrackReport {
             .map(|h| h.fraction_above(level_dbfs))
     }
 
-    fn failed(path: &Path, error: Error) -> Self {
+    /// A report that says only why `path` could not be analysed.
+    pub fn failed(path: &str, error: &Error) -> Self {
         Self {
-            path: path.display().to_string(),
+            path: path.to_string(),
             integrated_lufs: None,
             loudness_range_lu: None,
             true_peak_dbtp: None,
@@ -108,14 +131,20 @@ impl TrackReport {
             plr_db: None,
             duration_s: None,
             error: Some(error.to_string()),
-            meter: None,
+            blocks: FileBlocks::default(),
             histogram: None,
         }
+    }
+
+    /// Drops what only the album or `fraction_above` need, once they have had it.
+    fn slim(&mut self) {
+        self.blocks = FileBlocks::default();
+        self.histogram = None;
     }
 }
 
 /// The album: all files' gated blocks together.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AlbumReport {
     /// Files analysed without error.
     pub files: usize,
@@ -146,46 +175,111 @@ fn db(x: f64) -> Option<f64> {
     (x > 0.0 && x.is_finite()).then(|| 20.0 * x.log10())
 }
 
-fn finite(x: std::result::Result<f64, ebur128::Error>) -> Option<f64> {
-    x.ok().filter(|v| v.is_finite())
+/// Analyses one file in this process, keeping what `fraction_above` needs. Errors, and a
+/// panic inside the decoder, come back in the report (`error`); an allocation failure in
+/// the decoder would still end the process, which is why the CLI decodes through
+/// [`worker`] processes.
+pub fn analyze_file(path: &Path) -> TrackReport {
+    analyze(&Input::Path(path), &path.display().to_string())
 }
 
-/// Analyses one file. Errors are returned in the report (`error`), never as a panic.
-pub fn analyze_file(path: &Path) -> TrackReport {
-    match measure(path) {
-        Ok(r) => r,
-        Err(e) => TrackReport::failed(path, e),
+/// Analyses a file's bytes (`ext`: its extension, the container hint), as
+/// [`analyze_file`]: the fuzz target's way in.
+pub fn analyze_bytes(data: &[u8], ext: Option<&str>) -> TrackReport {
+    analyze(&Input::Bytes { data, ext }, "<bytes>")
+}
+
+fn analyze(input: &Input, label: &str) -> TrackReport {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| measure(input))) {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => TrackReport::failed(label, &e),
+        Err(_) => TrackReport::failed(
+            label,
+            &Error::Crashed {
+                path: label.to_string(),
+                message: "the decoder failed on this file's data".into(),
+            },
+        ),
     }
 }
 
-fn measure(path: &Path) -> Result<TrackReport> {
-    let label = path.display().to_string();
-    let mut meter: Option<EbuR128> = None;
+/// The loudness meter fed in 100 ms pieces aligned with its own blocks, so that after each
+/// piece its momentary (400 ms) and short-term (3 s) loudness are exactly the gating blocks
+/// it just formed — the blocks the album pools.
+struct Meter {
+    meter: EbuR128,
+    channels: usize,
+    frames_per_100ms: u64,
+    fed: u64,
+    blocks: FileBlocks,
+}
+
+impl Meter {
+    fn new(spec: &Spec, label: &str) -> Result<Self> {
+        let err = |e: ebur128::Error| Error::Meter {
+            path: label.to_string(),
+            message: format!("{e:?}"),
+        };
+        // The meter filters and forms blocks; gating is ours (blocks.rs), exact to 0.01 LU
+        // where the meter's histogram mode is 0.1 LU, and the same for a file and an
+        // album. True peak is ours too (truepeak.rs): the meter's 4× estimate over-reads
+        // clipped material by about 0.5 dB.
+        let mode = Mode::S | Mode::SAMPLE_PEAK;
+        let mut meter = EbuR128::new(spec.channels as u32, spec.rate, mode).map_err(err)?;
+        if let Some(map) = &spec.map {
+            meter.set_channel_map(map).map_err(err)?;
+        }
+        Ok(Self {
+            meter,
+            channels: spec.channels,
+            // As libebur128 rounds it.
+            frames_per_100ms: (spec.rate as u64 + 5) / 10,
+            fed: 0,
+            blocks: FileBlocks::default(),
+        })
+    }
+
+    fn add(&mut self, mut samples: &[f32]) -> std::result::Result<(), ebur128::Error> {
+        while !samples.is_empty() {
+            let to_boundary = self.frames_per_100ms - self.fed % self.frames_per_100ms;
+            let frames = to_boundary.min((samples.len() / self.channels) as u64) as usize;
+            let (now, rest) = samples.split_at(frames * self.channels);
+            self.meter.add_frames_f32(now)?;
+            self.fed += frames as u64;
+            samples = rest;
+            if self.fed.is_multiple_of(self.frames_per_100ms) {
+                // The meter forms a 400 ms block at every 100 ms from 400 ms on, and a 3 s
+                // block at 3 s and every second after (libebur128's steps).
+                let tenths = self.fed / self.frames_per_100ms;
+                if tenths >= 4 {
+                    self.blocks.push_momentary(self.meter.loudness_momentary()?);
+                }
+                if tenths >= 30 && (tenths - 30).is_multiple_of(10) {
+                    self.blocks.push_short_term(self.meter.loudness_shortterm()?);
+                }
+            }
+            if frames == 0 {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn measure(input: &Input) -> Result<TrackReport> {
+    let label = match input {
+        Input::Path(p) => p.display().to_string(),
+        Input::Bytes { .. } => "<bytes>".to_string(),
+    };
+    let mut meter: Option<Meter> = None;
     let mut histogram = MagnitudeHistogram::new();
     let mut true_peak_meter: Option<truepeak::TruePeakMeter> = None;
-    let stream = decode::decode(path, |spec, samples| {
+    let stream = decode::decode(input, |spec, samples| {
         let m = match &mut meter {
             Some(m) => m,
-            None => {
-                // True peak is ours (truepeak.rs): the meter's 4× estimate over-reads
-                // clipped material by about 0.5 dB.
-                let mode = Mode::I | Mode::LRA | Mode::SAMPLE_PEAK | Mode::HISTOGRAM;
-                let mut m = EbuR128::new(spec.channels as u32, spec.rate, mode).map_err(|e| {
-                    Error::Meter {
-                        path: label.clone(),
-                        message: format!("{e:?}"),
-                    }
-                })?;
-                if let Some(map) = &spec.map {
-                    m.set_channel_map(map).map_err(|e| Error::Meter {
-                        path: label.clone(),
-                        message: format!("{e:?}"),
-                    })?;
-                }
-                meter.insert(m)
-            }
+            None => meter.insert(Meter::new(spec, &label)?),
         };
-        m.add_frames_f32(samples).map_err(|e| Error::Meter {
+        m.add(samples).map_err(|e| Error::Meter {
             path: label.clone(),
             message: format!("{e:?}"),
         })?;
@@ -195,27 +289,31 @@ fn measure(path: &Path) -> Result<TrackReport> {
             .add(samples);
         Ok(())
     })?;
-    let Some(meter) = meter else {
+    let Some(Meter { meter, blocks, .. }) = meter else {
         return Err(Error::Corrupt {
             path: label,
             message: "no audio frames could be decoded".into(),
         });
     };
     let channels = meter.channels();
-    let peak = |f: &dyn Fn(u32) -> std::result::Result<f64, ebur128::Error>| {
-        (0..channels)
-            .filter_map(|c| f(c).ok())
-            .fold(0.0f64, f64::max)
-    };
-    let true_peak = db(true_peak_meter
+    let sample_peak = (0..channels)
+        .filter_map(|c| meter.sample_peak(c).ok())
+        .fold(0.0f64, f64::max);
+    // The true peak estimates the continuous signal's peak, which passes through every
+    // sample: it is never below the sample peak (a one-sample file's interpolation can
+    // fall short of it).
+    let true_peak = true_peak_meter
         .map(|t| t.finish().into_iter().fold(0.0, f64::max))
-        .unwrap_or(0.0));
-    let sample_peak = db(peak(&|c| meter.sample_peak(c)));
-    let integrated = finite(meter.loudness_global());
+        .unwrap_or(0.0)
+        .max(sample_peak);
+    let (true_peak, sample_peak) = (db(true_peak), db(sample_peak));
+    let mut gated = AlbumBlocks::new();
+    gated.add(&blocks);
+    let integrated = gated.integrated_lufs();
     let duration = stream.frames as f64 / stream.rate as f64;
     // BS.1770's loudness range needs at least one 3 s short-term window.
     let lra = if duration >= 3.0 && integrated.is_some() {
-        finite(meter.loudness_range())
+        gated.loudness_range_lu()
     } else {
         None
     };
@@ -231,81 +329,208 @@ fn measure(path: &Path) -> Result<TrackReport> {
         },
         duration_s: Some(duration),
         error: None,
-        meter: Some(Box::new(meter)),
+        blocks,
         histogram: Some(Box::new(histogram)),
     })
 }
 
+/// One thing a scan found: a file to analyse, or a folder it could not list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// An audio file.
+    File(PathBuf),
+    /// A folder that could not be listed (it appears in the batch as an error).
+    Unlistable {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said.
+        message: String,
+    },
+}
+
+impl Item {
+    /// The file, when this is one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Item::File(p) => Some(p),
+            Item::Unlistable { .. } => None,
+        }
+    }
+}
+
+fn is_audio(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
 /// The audio files named by `inputs`: files as given, directories scanned recursively for
-/// [`AUDIO_EXTENSIONS`], sorted within each directory.
-pub fn collect_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(rd) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-            {
-                out.push(p);
+/// [`AUDIO_EXTENSIONS`], sorted within each directory. Each directory and file is visited
+/// once however many links lead to it (canonical paths), so a symlink loop ends at once;
+/// a directory that cannot be listed becomes an [`Item::Unlistable`].
+pub fn collect_files(inputs: &[PathBuf]) -> Vec<Item> {
+    struct Walk {
+        seen: std::collections::HashSet<PathBuf>,
+        out: Vec<Item>,
+    }
+    impl Walk {
+        /// True the first time a path (by its canonical form) is met.
+        fn first_visit(&mut self, p: &Path) -> bool {
+            let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+            self.seen.insert(key)
+        }
+
+        fn dir(&mut self, dir: &Path) {
+            if !self.first_visit(dir) {
+                return;
+            }
+            let rd = match std::fs::read_dir(dir) {
+                Ok(rd) => rd,
+                Err(e) => {
+                    self.out.push(Item::Unlistable {
+                        path: dir.to_path_buf(),
+                        message: e.to_string(),
+                    });
+                    return;
+                }
+            };
+            let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
+            entries.sort();
+            for p in entries {
+                if p.is_dir() {
+                    self.dir(&p);
+                } else if is_audio(&p) && self.first_visit(&p) {
+                    self.out.push(Item::File(p));
+                }
             }
         }
     }
-    let mut out = Vec::new();
+    let mut walk = Walk {
+        seen: Default::default(),
+        out: Vec::new(),
+    };
     for p in inputs {
         if p.is_dir() {
-            walk(p, &mut out);
-        } else {
-            out.push(p.clone());
+            walk.dir(p);
+        } else if walk.first_visit(p) {
+            walk.out.push(Item::File(p.clone()));
         }
     }
-    out
+    walk.out
 }
 
-/// Analyses `files` in parallel over the cores; `on_done` is called as each finishes.
-pub fn analyze_batch(files: &[PathBuf], on_done: &(dyn Fn(&TrackReport) + Sync)) -> Batch {
-    let reports: Vec<TrackReport> = files
-        .par_iter()
-        .map(|p| {
-            let r = analyze_file(p);
-            on_done(&r);
-            r
-        })
-        .collect();
-    let meters: Vec<&EbuR128> = reports.iter().filter_map(|r| r.meter.as_deref()).collect();
-    let integrated = if meters.is_empty() {
-        None
-    } else {
-        finite(EbuR128::loudness_global_multiple(meters.iter().copied()))
-    };
-    let lra = if meters.is_empty() {
-        None
-    } else {
-        finite(EbuR128::loudness_range_multiple(meters.iter().copied()))
-    };
-    let max_of = |f: fn(&TrackReport) -> Option<f64>| reports.iter().filter_map(f).reduce(f64::max);
-    let true_peak = max_of(|r| r.true_peak_dbtp);
-    let album = AlbumReport {
-        files: meters.len(),
-        integrated_lufs: integrated,
-        loudness_range_lu: lra
-            .filter(|_| reports.iter().filter_map(|r| r.duration_s).sum::<f64>() >= 3.0),
-        true_peak_dbtp: true_peak,
-        sample_peak_dbfs: max_of(|r| r.sample_peak_dbfs),
-        plr_db: match (true_peak, integrated) {
-            (Some(t), Some(i)) => Some(t - i),
-            _ => None,
-        },
-        duration_s: reports.iter().filter_map(|r| r.duration_s).sum(),
-    };
-    Batch {
-        files: reports,
-        album,
+/// Analyses one file as `isolation` says, keeping what [`TrackReport::fraction_above`]
+/// needs.
+pub fn analyze_one(path: &Path, isolation: &Isolation) -> TrackReport {
+    match isolation {
+        Isolation::InProcess => analyze_file(path),
+        Isolation::Workers(cmd) => worker::Client::new(cmd.clone()).analyze(path, true),
     }
+}
+
+/// The album as files finish: pooled blocks and running totals, never the files' meters.
+#[derive(Default)]
+struct Album {
+    blocks: AlbumBlocks,
+    files: usize,
+    duration_s: f64,
+    true_peak_dbtp: Option<f64>,
+    sample_peak_dbfs: Option<f64>,
+}
+
+impl Album {
+    fn add(&mut self, r: &TrackReport) {
+        if r.error.is_some() {
+            return;
+        }
+        self.blocks.add(&r.blocks);
+        self.files += 1;
+        self.duration_s += r.duration_s.unwrap_or(0.0);
+        let max = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(x), Some(y)) => Some(x.max(y)),
+            (x, y) => x.or(y),
+        };
+        self.true_peak_dbtp = max(self.true_peak_dbtp, r.true_peak_dbtp);
+        self.sample_peak_dbfs = max(self.sample_peak_dbfs, r.sample_peak_dbfs);
+    }
+
+    fn report(&self) -> AlbumReport {
+        let integrated = self.blocks.integrated_lufs();
+        AlbumReport {
+            files: self.files,
+            integrated_lufs: integrated,
+            loudness_range_lu: self
+                .blocks
+                .loudness_range_lu()
+                .filter(|_| self.duration_s >= 3.0 && integrated.is_some()),
+            true_peak_dbtp: self.true_peak_dbtp,
+            sample_peak_dbfs: self.sample_peak_dbfs,
+            plr_db: match (self.true_peak_dbtp, integrated) {
+                (Some(t), Some(i)) => Some(t - i),
+                _ => None,
+            },
+            duration_s: self.duration_s,
+        }
+    }
+}
+
+/// Analyses `items` over the cores (one worker process per core when `isolation` says
+/// so); `on_done` is called as each finishes. Memory stays flat in the number of files:
+/// each report is slimmed to its figures once the album has its blocks.
+pub fn analyze_batch(
+    items: &[Item],
+    isolation: &Isolation,
+    on_done: &(dyn Fn(&TrackReport) + Sync),
+) -> Batch {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<TrackReport>>> = Mutex::new(vec![None; items.len()]);
+    let album = Mutex::new(Album::default());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let mut client = match isolation {
+                    Isolation::Workers(cmd) => Some(worker::Client::new(cmd.clone())),
+                    Isolation::InProcess => None,
+                };
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let mut r = match (item, &mut client) {
+                        (Item::Unlistable { path, message }, _) => {
+                            let label = path.display().to_string();
+                            TrackReport::failed(
+                                &label,
+                                &Error::Unlistable {
+                                    path: label.clone(),
+                                    message: message.clone(),
+                                },
+                            )
+                        }
+                        (Item::File(p), Some(c)) => c.analyze(p, false),
+                        (Item::File(p), None) => analyze_file(p),
+                    };
+                    if let Ok(mut a) = album.lock() {
+                        a.add(&r);
+                    }
+                    r.slim();
+                    on_done(&r);
+                    if let Ok(mut s) = slots.lock() {
+                        s[i] = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    let files = slots
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect();
+    let album = album.into_inner().unwrap_or_default().report();
+    Batch { files, album }
 }

@@ -4,7 +4,7 @@
 //! carries padding at the end, which moves the 400 ms gating blocks against ffmpeg's.
 //! ISO/IEC 14496-12: `moov/trak/edts/elst`, timescales in `mvhd` and `mdia/mdhd`.
 
-use std::path::Path;
+use std::io::{Read, Seek, SeekFrom};
 
 /// The audible part of the track, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,7 +40,8 @@ fn boxes(b: &[u8]) -> Vec<(&[u8], &[u8])> {
             0 => (8, b.len() - at),
             s => (8, s as usize),
         };
-        if size < header || at + size > b.len() {
+        // A declared size past the end (or so large the sum overflows) ends the walk.
+        if size < header || at.checked_add(size).is_none_or(|end| end > b.len()) {
             break;
         }
         out.push((kind, &b[at + header..at + size]));
@@ -60,10 +61,7 @@ fn timescale(body: &[u8]) -> Option<u32> {
 
 /// Reads only the `moov` box: the top-level boxes are walked by their headers, so the
 /// audio data (`mdat`) is never loaded.
-fn read_moov(path: &Path) -> Option<Vec<u8>> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::File::open(path).ok()?;
-    let len = f.metadata().ok()?.len();
+fn read_moov(f: &mut (impl Read + Seek), len: u64) -> Option<Vec<u8>> {
     let mut at = 0u64;
     while at + 8 <= len {
         let mut h = [0u8; 16];
@@ -81,7 +79,7 @@ fn read_moov(path: &Path) -> Option<Vec<u8>> {
             0 => (8, len - at),
             s => (8, s),
         };
-        if size < header || at + size > len {
+        if size < header || at.checked_add(size).is_none_or(|end| end > len) {
             return None;
         }
         if &h[4..8] == b"moov" {
@@ -99,13 +97,14 @@ fn read_moov(path: &Path) -> Option<Vec<u8>> {
     None
 }
 
-/// Reads the edit of the first sound track, if the file is MP4 and has one.
-pub fn read(path: &Path) -> Option<Edit> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+/// Reads the edit of the first sound track, if the file (`len` bytes, extension `ext`) is
+/// MP4 and has one.
+pub fn read(f: &mut (impl Read + Seek), len: u64, ext: &str) -> Option<Edit> {
+    let ext = ext.to_ascii_lowercase();
     if !matches!(ext.as_str(), "m4a" | "mp4" | "m4b" | "aac") {
         return None;
     }
-    let moov_data = read_moov(path)?;
+    let moov_data = read_moov(f, len)?;
     let moov = moov_data.as_slice();
     let movie_scale = boxes(moov)
         .into_iter()
@@ -145,6 +144,10 @@ pub fn read(path: &Path) -> Option<Edit> {
             };
             if media_time < 0 {
                 continue;
+            }
+            // A zero timescale is a damaged file: no edit rather than an infinite one.
+            if media_scale == 0 || movie_scale == 0 {
+                return None;
             }
             return Some(Edit {
                 skip_s: media_time as f64 / media_scale as f64,

@@ -7,7 +7,7 @@ mod common;
 
 use std::f64::consts::PI;
 
-use ampmatch_audio::{analyze_batch, analyze_file, collect_files};
+use ampmatch_audio::{Isolation, Item, analyze_batch, analyze_file, collect_files};
 use common::{stereo_sine_segments, write_wav};
 
 const RATE: u32 = 48_000;
@@ -185,8 +185,8 @@ fn bad_files_get_errors_and_the_batch_goes_on() {
     std::fs::write(&empty, b"").unwrap();
     let missing = dir.path().join("f_missing.wav");
     let mut files = collect_files(&[dir.path().to_path_buf()]);
-    files.push(missing);
-    let batch = analyze_batch(&files, &|_| {});
+    files.push(Item::File(missing));
+    let batch = analyze_batch(&files, &Isolation::InProcess, &|_| {});
     assert_eq!(batch.files.len(), 6);
     assert!(batch.files[0].error.is_none());
     within(batch.files[0].integrated_lufs, -23.0, 0.1, "good file");
@@ -217,9 +217,13 @@ fn album_loudness_pools_the_gating_blocks() {
             false,
         );
     }
-    let batch = analyze_batch(&collect_files(&[dir.path().to_path_buf()]), &|_| {});
+    let batch = analyze_batch(
+        &collect_files(&[dir.path().to_path_buf()]),
+        &Isolation::InProcess,
+        &|_| {},
+    );
     let expected = 10.0 * ((10f64.powf(-2.0) + 10f64.powf(-2.6)) / 2.0).log10();
-    within(batch.album.integrated_lufs, expected, 0.1, "album");
+    within(batch.album.integrated_lufs, expected, 0.02, "album");
     within(batch.album.true_peak_dbtp, -20.0, 0.3, "album peak");
     within(Some(batch.album.duration_s), 20.0, 1e-6, "duration");
 }
@@ -304,4 +308,71 @@ fn true_peak_of_a_clipped_signal_matches_exact_interpolation() {
         (tp - exact_db).abs() < 0.05,
         "our interpolation is much closer than the tolerance: {tp} vs {exact_db}"
     );
+}
+
+#[test]
+fn a_single_sample_has_a_true_peak_at_least_its_sample_peak() {
+    // One sample at 0.5 (−6.02 dBFS): the continuous signal passes through it, so the true
+    // peak cannot read lower — the interpolator alone, with nothing around the sample,
+    // would.
+    let r = true_peak_of(&[0.5, 0.5]);
+    assert!(r.error.is_none(), "{:?}", r.error);
+    within(r.sample_peak_dbfs, -6.02, 0.01, "sample peak");
+    assert!(r.true_peak_dbtp.unwrap() >= r.sample_peak_dbfs.unwrap());
+}
+
+#[test]
+fn a_symlink_loop_is_walked_once() {
+    // a/loop → a: without canonical paths the walk went 40 levels deep and met the one
+    // file 41 times.
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    std::fs::create_dir(&a).unwrap();
+    write_wav(
+        &a.join("t.wav"),
+        RATE,
+        2,
+        &stereo_sine_segments(RATE, &[(1000.0, -20.0, 1.0)]),
+        true,
+    );
+    std::os::unix::fs::symlink(&a, a.join("loop")).unwrap();
+    std::os::unix::fs::symlink(a.join("t.wav"), a.join("u.wav")).unwrap();
+    let items = collect_files(&[dir.path().to_path_buf(), a.clone()]);
+    assert_eq!(items, vec![Item::File(a.join("t.wav"))]);
+}
+
+#[test]
+fn the_pooled_album_of_one_file_is_that_file() {
+    // Tech 3341 case 5 (−26/−20/−26 dBFS for 20/20.1/20 s → −23.0 LUFS) as one file: the
+    // album, pooled from the file's blocks, reads what the file's own meter reads; its
+    // range is Tech 3342 case 1's shape (−20/−30 dBFS → 10 LU) within ±1 LU.
+    let dir = tempfile::tempdir().unwrap();
+    write_wav(
+        &dir.path().join("x.wav"),
+        RATE,
+        2,
+        &stereo_sine_segments(
+            RATE,
+            &[(1000.0, -26.0, 20.0), (1000.0, -20.0, 20.1), (1000.0, -26.0, 20.0)],
+        ),
+        false,
+    );
+    write_wav(
+        &dir.path().join("y.wav"),
+        RATE,
+        2,
+        &stereo_sine_segments(RATE, &[(1000.0, -20.0, 20.0), (1000.0, -30.0, 20.0)]),
+        false,
+    );
+    for (name, lufs, lra) in [("x.wav", -23.0, None), ("y.wav", -22.6, Some(10.0))] {
+        let items = vec![Item::File(dir.path().join(name))];
+        let b = analyze_batch(&items, &Isolation::InProcess, &|_| {});
+        let file = &b.files[0];
+        within(b.album.integrated_lufs, file.integrated_lufs.unwrap(), 0.02, name);
+        within(b.album.integrated_lufs, lufs, 0.1, name);
+        within(b.album.loudness_range_lu, file.loudness_range_lu.unwrap(), 0.1, name);
+        if let Some(lra) = lra {
+            within(b.album.loudness_range_lu, lra, 1.0, name);
+        }
+    }
 }

@@ -42,6 +42,10 @@ pub enum Command {
         #[command(subcommand)]
         command: MeasureCommand,
     },
+    /// Internal: decode the files named on stdin, one JSON line each (what `track` and
+    /// `check --track` start so that a file that crashes the decoder costs only itself).
+    #[command(hide = true)]
+    DecodeWorker,
 }
 
 #[derive(Debug, Args)]

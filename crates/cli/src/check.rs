@@ -129,7 +129,7 @@ fn track_report(
     path: &std::path::Path,
     level: f64,
 ) -> Result<Report> {
-    let track = ampmatch_audio::analyze_file(path);
+    let track = ampmatch_audio::analyze_one(path, &crate::track::isolation()?);
     if let Some(e) = &track.error {
         bail!("--track: {e}");
     }

@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use ampmatch_audio::{TrackReport, analyze_batch, collect_files};
+use ampmatch_audio::{Isolation, TrackReport, WorkerCommand, analyze_batch, collect_files};
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -10,6 +10,17 @@ use crate::args::TrackArgs;
 
 fn opt(v: Option<f64>, unit: &str) -> String {
     v.map_or("—".into(), |x| format!("{x:.1} {unit}"))
+}
+
+/// Decoding happens in worker processes (this binary, `decode-worker`): a file that
+/// crashes the decoder costs only its own result.
+pub fn isolation() -> Result<Isolation> {
+    let program = std::env::current_exe()
+        .map_err(|e| anyhow::anyhow!("cannot find this program to start decoders: {e}"))?;
+    Ok(Isolation::Workers(WorkerCommand {
+        program,
+        args: vec!["decode-worker".into()],
+    }))
 }
 
 pub fn run(a: &TrackArgs) -> Result<()> {
@@ -41,7 +52,7 @@ pub fn run(a: &TrackArgs) -> Result<()> {
             b.inc(1);
         }
     };
-    let batch = analyze_batch(&files, &on_done);
+    let batch = analyze_batch(&files, &isolation()?, &on_done);
     if let Some(b) = bar {
         b.finish_and_clear();
     }

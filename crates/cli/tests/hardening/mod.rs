@@ -1,0 +1,136 @@
+//! Issue 12: no input crashes a run or loses another file's result.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::{ampmatch, sine_wav};
+
+/// A folder of good files beside files that crash symphonia 0.5.5 in the three ways it
+/// does (a panic, an abort on a huge allocation, a header it mistrusts), plus every audio
+/// crash input the fuzzer has ever found (fuzz/regressions/audio, named by extension).
+fn crash_corpus(dir: &Path) -> (Vec<String>, Vec<String>) {
+    let good_wav = dir.join("good.wav");
+    sine_wav(&good_wav, -20.0, 4.0);
+    let good_m4a = dir.join("good.m4a");
+    let st = Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=4"])
+        .args(["-c:a", "aac"])
+        .arg(&good_m4a)
+        .status()
+        .expect("ffmpeg (scripts/test installs it)");
+    assert!(st.success());
+    let wav = std::fs::read(&good_wav).unwrap();
+    let m4a = std::fs::read(&good_m4a).unwrap();
+    let patch = |src: &[u8], at: usize, with: [u8; 4]| {
+        let mut b = src.to_vec();
+        b[at..at + 4].copy_from_slice(&with);
+        b
+    };
+    let find = |b: &[u8], tag: &[u8]| b.windows(4).position(|w| w == tag).unwrap();
+    // WAV fmt chunk, sample rate at byte 24 → 0: symphonia's TimeBase panics.
+    std::fs::write(dir.join("rate0.wav"), patch(&wav, 24, [0; 4])).unwrap();
+    // MP4 `stsc` entry count 2^31 − 1: an allocation of ~26 GB that aborts.
+    let stsc = find(&m4a, b"stsc");
+    std::fs::write(dir.join("stsc.m4a"), patch(&m4a, stsc + 8, 0x7fff_ffffu32.to_be_bytes()))
+        .unwrap();
+    // MP4 `stsz` sample count 2^30 − 1: the same, another table.
+    let stsz = find(&m4a, b"stsz");
+    std::fs::write(dir.join("stsz.m4a"), patch(&m4a, stsz + 12, 0x3fff_ffffu32.to_be_bytes()))
+        .unwrap();
+    let mut bad: Vec<String> = ["rate0.wav", "stsc.m4a", "stsz.m4a"].map(String::from).to_vec();
+    let found = super::repo_root().join("fuzz/regressions/audio");
+    for e in std::fs::read_dir(&found).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        std::fs::copy(e.path(), dir.join(&name)).unwrap();
+        bad.push(name);
+    }
+    (vec!["good.wav".into(), "good.m4a".into()], bad)
+}
+
+#[test]
+fn a_file_that_crashes_the_decoder_costs_only_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, bad) = crash_corpus(dir.path());
+    let out = ampmatch(&["track", dir.path().to_str().unwrap(), "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("memory allocation"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), good.len() + bad.len());
+    let entry = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    for g in &good {
+        let f = entry(g);
+        assert!(f["error"].is_null(), "{g}: {}", f["error"]);
+        assert!(f["integrated_lufs"].is_f64(), "{g}");
+    }
+    for b in &bad {
+        let f = entry(b);
+        // Every fuzz find is bad for the old decoder; a file later decoded cleanly is no
+        // worse, but then it must carry real figures, never a half-report.
+        if f["error"].is_null() {
+            assert!(f["duration_s"].is_f64(), "{b}: {f}");
+        } else {
+            assert!(f["integrated_lufs"].is_null(), "{b}");
+        }
+    }
+    for b in ["rate0.wav", "stsc.m4a", "stsz.m4a"] {
+        assert!(entry(b)["error"].is_string(), "{b}");
+    }
+    assert_eq!(v["album"]["files"], 2);
+    // `check --track` on a crashing file is that command's error, said plainly.
+    let out = ampmatch(&[
+        "check", "--amp", "o2", "--load", "hd600", "--listening-level", "80", "--track",
+        dir.path().join("stsc.m4a").to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot decode") && !stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn unlistable_folders_are_entries_with_an_error() {
+    // Root can list any folder, so the run drops to `nobody` when the tests run as root.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::set_permissions(root, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    sine_wav(&root.join("a.wav"), -20.0, 1.0);
+    std::fs::set_permissions(
+        root.join("a.wav"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .unwrap();
+    let locked = root.join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000))
+        .unwrap();
+    let is_root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let mut cmd = if is_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_ampmatch"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_ampmatch"))
+    };
+    let out = cmd.args(["track", "--json"]).arg(root).output().unwrap();
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2, "{v}");
+    let locked_entry = files
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("locked"))
+        .expect("the locked folder is listed");
+    assert!(
+        locked_entry["error"].as_str().unwrap().contains("cannot list the folder"),
+        "{locked_entry}"
+    );
+}
