@@ -37,11 +37,11 @@ pub fn run(addr: SocketAddr) -> Result<()> {
             .with_context(|| format!("--addr {addr}: cannot listen"))?;
         let local = listener.local_addr()?;
         println!("ampmatch: listening on http://{local}/");
-        axum::serve(
+        ampmatch_web::serve(
             listener,
             ampmatch_web::router(ampmatch_web::AppState::new()),
+            shutdown_signal(),
         )
-        .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving")
     })

@@ -11,6 +11,7 @@ mod api;
 mod error;
 mod page;
 mod request;
+mod serve;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,11 +23,15 @@ use axum::routing::{get, post};
 
 pub use api::openapi_document;
 pub use error::ApiError;
+pub use serve::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEAD_BYTES, SHUTDOWN_GRACE, serve};
 
 /// Largest request body accepted, bytes (a device file in JSON is a few kB).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Longest a request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest query string accepted, bytes: a full check link is under 1 kB; longer is
+/// refused (414) rather than echoed back into a page.
+pub const MAX_QUERY_BYTES: usize = 4096;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -152,10 +157,63 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(page::asset))
         .nest("/api/v1", api)
         .fallback(api::not_found)
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(guard))
         .with_state(state)
+}
+
+/// Every request: the query length and the time limit enforced, and any error answer
+/// that is not yet JSON (axum's body-limit rejection, a timeout) put in the API's
+/// `{"error", "field"}` shape.
+async fn guard(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    let query_len = req.uri().query().map_or(0, str::len);
+    if query_len > MAX_QUERY_BYTES {
+        return ApiError {
+            status: StatusCode::URI_TOO_LONG,
+            message: format!(
+                "the query string is {query_len} bytes; at most {MAX_QUERY_BYTES} are accepted"
+            ),
+            field: None,
+            suggestions: vec![],
+        }
+        .into_response();
+    }
+    let resp = match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => {
+            return ApiError {
+                status: StatusCode::REQUEST_TIMEOUT,
+                message: format!("the request took longer than {} s", REQUEST_TIMEOUT.as_secs()),
+                field: None,
+                suggestions: vec![],
+            }
+            .into_response();
+        }
+    };
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return resp;
+    }
+    // Keep the plain-text reason when it is short and ours to show.
+    let body = axum::body::to_bytes(resp.into_body(), 1024)
+        .await
+        .ok()
+        .and_then(|b| String::from_utf8(b.to_vec()).ok())
+        .filter(|t| !t.trim().is_empty());
+    ApiError {
+        status,
+        message: body.unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase()),
+        field: None,
+        suggestions: vec![],
+    }
+    .into_response()
 }

@@ -9,6 +9,8 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod server;
+
 async fn send(req: Request<Body>) -> (StatusCode, String, Vec<u8>) {
     let resp = router(AppState::new()).oneshot(req).await.unwrap();
     let status = resp.status();

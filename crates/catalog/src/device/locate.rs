@@ -167,7 +167,7 @@ pub(crate) fn fmt_value(v: f64) -> String {
         "nan".into()
     } else if v.is_infinite() {
         if v > 0.0 { "inf".into() } else { "-inf".into() }
-    } else if v != 0.0 && v.abs() < 1e-4 {
+    } else if v != 0.0 && !(1e-4..1e15).contains(&v.abs()) {
         format!("{v:e}")
     } else {
         format!("{v}")
