@@ -368,8 +368,11 @@ impl MeasuredCurve {
         let j = pts.partition_point(|p| p.frequency_hz <= frequency_hz);
         let (a, b) = (pts[j - 1], pts[j]);
         let t = (frequency_hz / a.frequency_hz).ln() / (b.frequency_hz / a.frequency_hz).ln();
-        let mag = (a.magnitude_ohm.ln() * (1.0 - t) + b.magnitude_ohm.ln() * t).exp();
-        let ph = a.phase_deg * (1.0 - t) + b.phase_deg * t;
+        // Log-linear in magnitude, linear in phase, written as a·(b/a)^t and a + (b−a)·t so
+        // that equal neighbours give exactly their value (a flat curve deviates by 0, not
+        // by rounding noise).
+        let mag = a.magnitude_ohm * (b.magnitude_ohm / a.magnitude_ohm).powf(t);
+        let ph = a.phase_deg + (b.phase_deg - a.phase_deg) * t;
         ImpedanceAt {
             z: to_z(mag, ph),
             held_at_edge: false,

@@ -134,3 +134,76 @@ fn unlistable_folders_are_entries_with_an_error() {
         "{locked_entry}"
     );
 }
+
+fn plot_to(path: &Path) -> std::process::Output {
+    ampmatch(&["check", "--amp", "O2", "--load", "HD600", "--plot", path.to_str().unwrap()])
+}
+
+#[test]
+fn writes_keep_modes_follow_links_and_leave_no_temp_files() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A file with mode 600 keeps it (a plain rename would make it 644).
+    let private = d.join("private.svg");
+    std::fs::write(&private, "old").unwrap();
+    std::fs::set_permissions(&private, PermissionsExt::from_mode(0o600)).unwrap();
+    // A temp file a killed run left (pid 999999 does not exist) beside it.
+    let stale = d.join(".private.svg.999999.ampmatch.tmp");
+    std::fs::write(&stale, "half").unwrap();
+    assert!(plot_to(&private).status.success());
+    assert_eq!(std::fs::metadata(&private).unwrap().mode() & 0o777, 0o600);
+    assert!(std::fs::read_to_string(&private).unwrap().starts_with("<svg"));
+    assert!(!stale.exists(), "the stale temp file is cleaned up");
+    // A symlink is written through: the link stays a link, its file gets the chart.
+    let real = d.join("real.svg");
+    std::fs::write(&real, "old").unwrap();
+    let link = d.join("link.svg");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    assert!(plot_to(&link).status.success());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&real).unwrap().starts_with("<svg"));
+    // A FIFO is written into, not replaced by a regular file.
+    let fifo = d.join("pipe.svg");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    assert!(plot_to(&fifo).status.success());
+    assert!(reader.join().unwrap().starts_with("<svg"));
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(
+        &std::fs::metadata(&fifo).unwrap().file_type()
+    ));
+    // Refused, with exit 1 and the reason: a directory, and a file with two hard links.
+    let out = plot_to(d);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+    let a = d.join("a.svg");
+    std::fs::write(&a, "shared").unwrap();
+    std::fs::hard_link(&a, d.join("b.svg")).unwrap();
+    let out = plot_to(&a);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hard links"));
+    assert_eq!(std::fs::read_to_string(d.join("b.svg")).unwrap(), "shared");
+    // Nothing temporary is left anywhere.
+    for e in std::fs::read_dir(d).unwrap() {
+        let n = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!n.ends_with(".tmp"), "{n} left behind");
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    // `… | head -1`: the reader goes away; the program must neither panic nor complain.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{} catalog search a | head -1 >/dev/null; exit 0",
+            env!("CARGO_BIN_EXE_ampmatch")
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+}
