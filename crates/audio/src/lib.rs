@@ -255,7 +255,8 @@ impl Meter {
                     self.blocks.push_momentary(self.meter.loudness_momentary()?);
                 }
                 if tenths >= 30 && (tenths - 30).is_multiple_of(10) {
-                    self.blocks.push_short_term(self.meter.loudness_shortterm()?);
+                    self.blocks
+                        .push_short_term(self.meter.loudness_shortterm()?);
                 }
             }
             if frames == 0 {

@@ -353,7 +353,11 @@ fn the_pooled_album_of_one_file_is_that_file() {
         2,
         &stereo_sine_segments(
             RATE,
-            &[(1000.0, -26.0, 20.0), (1000.0, -20.0, 20.1), (1000.0, -26.0, 20.0)],
+            &[
+                (1000.0, -26.0, 20.0),
+                (1000.0, -20.0, 20.1),
+                (1000.0, -26.0, 20.0),
+            ],
         ),
         false,
     );
@@ -368,9 +372,19 @@ fn the_pooled_album_of_one_file_is_that_file() {
         let items = vec![Item::File(dir.path().join(name))];
         let b = analyze_batch(&items, &Isolation::InProcess, &|_| {});
         let file = &b.files[0];
-        within(b.album.integrated_lufs, file.integrated_lufs.unwrap(), 0.02, name);
+        within(
+            b.album.integrated_lufs,
+            file.integrated_lufs.unwrap(),
+            0.02,
+            name,
+        );
         within(b.album.integrated_lufs, lufs, 0.1, name);
-        within(b.album.loudness_range_lu, file.loudness_range_lu.unwrap(), 0.1, name);
+        within(
+            b.album.loudness_range_lu,
+            file.loudness_range_lu.unwrap(),
+            0.1,
+            name,
+        );
         if let Some(lra) = lra {
             within(b.album.loudness_range_lu, lra, 1.0, name);
         }

@@ -92,7 +92,10 @@ pub fn wdr_to_device_toml(text: &str, file: &str) -> Result<String> {
             return Err(Error::Measurement {
                 file: file.into(),
                 line: *line,
-                message: format!("{} = {v} is out of range once converted to {ours}", keys[at]),
+                message: format!(
+                    "{} = {v} is out of range once converted to {ours}",
+                    keys[at]
+                ),
             });
         }
         let line = s.lines().count() + 1;
@@ -133,7 +136,13 @@ pub fn wdr_to_device_toml(text: &str, file: &str) -> Result<String> {
         ("xmax_mm", "xmax", 1000.0),
     ] {
         if let Some(v) = num(theirs)? {
-            put(&mut s, "thiele_small", ours, theirs, round_10_digits(v * factor))?;
+            put(
+                &mut s,
+                "thiele_small",
+                ours,
+                theirs,
+                round_10_digits(v * factor),
+            )?;
         }
     }
     // The device file must be valid; when it is not, say so at the .wdr line the value
@@ -153,7 +162,12 @@ pub fn wdr_to_device_toml(text: &str, file: &str) -> Result<String> {
             _ => None,
         };
         let detail = match &e {
-            Error::Field { field, value, allowed, .. } => format!("{field} = {value}: {allowed}"),
+            Error::Field {
+                field,
+                value,
+                allowed,
+                ..
+            } => format!("{field} = {value}: {allowed}"),
             Error::Parse { message, .. } => message.clone(),
             other => other.to_string(),
         };
@@ -238,7 +252,14 @@ mod tests {
         let v: toml::Value = toml::from_str(&format!("x = {}", toml_number(1e300))).unwrap();
         assert_eq!(v["x"].as_float(), Some(1e300));
         // Every imported value is a valid device or an error, never invalid TOML.
-        let ok = wdr_to_device_toml("[Driver]\nModel=Y\nZnom=4\nFs=39\nRe=3.4\nQms=3.31\nQes=0.49\nVas=0.015\nSd=0.01368\n", "d.wdr").unwrap();
-        assert!(ok.contains("vas_l = 15\n") && ok.contains("sd_cm2 = 136.8\n"), "{ok}");
+        let ok = wdr_to_device_toml(
+            "[Driver]\nModel=Y\nZnom=4\nFs=39\nRe=3.4\nQms=3.31\nQes=0.49\nVas=0.015\nSd=0.01368\n",
+            "d.wdr",
+        )
+        .unwrap();
+        assert!(
+            ok.contains("vas_l = 15\n") && ok.contains("sd_cm2 = 136.8\n"),
+            "{ok}"
+        );
     }
 }

@@ -90,6 +90,13 @@ pub fn parse_rows(text: &str, file: &str) -> Result<(Vec<Row>, bool)> {
     Ok((rows, phase_known))
 }
 
+/// Highest impedance a curve point may have, Ω.
+pub const MAX_CURVE_OHM: f64 = 100_000.0;
+/// Frequency range a curve point may have, Hz (measurements run 1 Hz–100 kHz at most).
+pub const MIN_CURVE_HZ: f64 = 0.1;
+/// See [`MIN_CURVE_HZ`].
+pub const MAX_CURVE_HZ: f64 = 1_000_000.0;
+
 /// Parses a .zma impedance curve.
 pub fn parse_zma(text: &str, file: &str) -> Result<MeasuredCurve> {
     let (rows, phase_known) = parse_rows(text, file)?;
@@ -99,8 +106,21 @@ pub fn parse_zma(text: &str, file: &str) -> Result<MeasuredCurve> {
             line: r.line,
             message,
         };
-        if r.value <= 0.0 {
-            return Err(bad(format!("impedance {} Ω must be above 0", r.value)));
+        // The device file's own range for an impedance: below 0.1 Ω no amplifier model
+        // means anything, above 100 kΩ it is an open circuit, not a load.
+        if !(crate::device::MIN_LOAD_OHM..=MAX_CURVE_OHM).contains(&r.value) {
+            return Err(bad(format!(
+                "impedance {} Ω: allowed from {} to {} Ω",
+                crate::device::fmt_value(r.value),
+                crate::device::MIN_LOAD_OHM,
+                MAX_CURVE_OHM
+            )));
+        }
+        if !(MIN_CURVE_HZ..=MAX_CURVE_HZ).contains(&r.frequency_hz) {
+            return Err(bad(format!(
+                "frequency {} Hz: allowed from {MIN_CURVE_HZ} to {MAX_CURVE_HZ} Hz",
+                crate::device::fmt_value(r.frequency_hz)
+            )));
         }
         if let Some(p) = r.phase_deg
             && p.abs() > 90.0

@@ -522,7 +522,11 @@ fn zma_errors_name_the_line() {
         ("20 8 0\n20 9 0\n", 2, "does not rise"),
         ("20 8 0\n10 9 0\n", 2, "does not rise"),
         ("20 8 0\nabc 9 0\n", 2, "not a number"),
-        ("20 8 0\n30 -9 0\n", 2, "above 0"),
+        ("20 8 0\n30 -9 0\n", 2, "allowed from 0.1 to 100000 Ω"),
+        // Degenerate magnitudes and frequencies that once reached the output as NaN/inf.
+        ("20 8 0\n30 1e300 0\n", 2, "1e300 Ω: allowed"),
+        ("20 8 0\n30 1e-300 0\n", 2, "1e-300 Ω: allowed"),
+        ("1e-300 8 0\n30 9 0\n", 1, "Hz: allowed"),
         ("20 8 0\n30 9 120\n", 2, "±90"),
         ("* only\n20 8 0\n", 2, "at least 2"),
         ("20 8 0\n30\n", 2, "expected"),
@@ -603,4 +607,39 @@ fn lint_rules_catch_what_they_name() {
         "type = \"amplifier\"\nbrand = \"T\"\nmodel = \"A\"\n[[outputs]]\nname = \"o\"\nkind = \"single-ended\"\npower = [{ load_ohm = 2, power_w = 10 }]\n",
     );
     assert_eq!(lint(&amp).len(), 1);
+}
+
+#[test]
+fn degenerate_thiele_small_values_are_refused_at_their_field() {
+    // Values near zero once reached the report as NaN (EPDR 1e-300 Ω voice coil); each is
+    // refused at its own line with the allowed range.
+    for (key, value, allowed) in [
+        ("re_ohm", "1e-300", "from 0.1 to 1000 Ω"),
+        ("fs_hz", "0.5", "from 1 to 100000 Hz"),
+        ("qes", "1e-300", "from 0.01"),
+        ("vas_l", "1e-9", "from 0.00001"),
+    ] {
+        let mut ts: Vec<String> = [
+            ("re_ohm", "6"),
+            ("fs_hz", "40"),
+            ("qms", "3"),
+            ("qes", "0.4"),
+            ("vas_l", "20"),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", if *k == key { value } else { v }))
+        .collect();
+        ts.sort();
+        let text = format!(
+            "type = \"driver\"\nbrand = \"X\"\nmodel = \"D\"\nimpedance_ohm = 8\n[thiele_small]\n{}\n",
+            ts.join("\n")
+        );
+        let e = ampmatch_catalog::parse_device(&text, "d.toml", &|_| unreachable!())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!("thiele_small.{key} = {value}")) && e.contains(allowed),
+            "{key}: {e}"
+        );
+    }
 }

@@ -78,7 +78,11 @@ fn destination(path: &Path) -> Result<Destination, WriteError> {
             return Ok(Destination::Stream(real));
         }
     }
-    let what = if ft.is_dir() { "a directory" } else { "not a regular file" };
+    let what = if ft.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    };
     Err(WriteError(format!("cannot write {shown}: it is {what}")))
 }
 
@@ -110,7 +114,10 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
     let fail = |e: std::io::Error| WriteError(format!("cannot write {}: {e}", path.display()));
     let (target, permissions) = match destination(path)? {
         Destination::Stream(p) => {
-            let mut f = std::fs::OpenOptions::new().write(true).open(&p).map_err(fail)?;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&p)
+                .map_err(fail)?;
             return f.write_all(contents).and_then(|()| f.flush()).map_err(fail);
         }
         Destination::Replace(p, perm) => (p, perm),

@@ -41,13 +41,18 @@ fn counterparts() -> &'static (Vec<AmpDevice>, Vec<LoadDevice>) {
                 Device::Load(_) => None,
             })
             .collect();
-        let loads = ["hd600", "campfire-audio-andromeda", "kef-ls50", "accuton-as190-4-251"]
-            .iter()
-            .filter_map(|q| match get(q, DeviceKind::Load) {
-                Device::Load(l) => Some(l),
-                Device::Amplifier(_) => None,
-            })
-            .collect();
+        let loads = [
+            "hd600",
+            "campfire-audio-andromeda",
+            "kef-ls50",
+            "accuton-as190-4-251",
+        ]
+        .iter()
+        .filter_map(|q| match get(q, DeviceKind::Load) {
+            Device::Load(l) => Some(l),
+            Device::Amplifier(_) => None,
+        })
+        .collect();
         (amps, loads)
     })
 }
@@ -77,7 +82,10 @@ fn exercise(device: &Device) {
 /// What every report must be: no NaN or inf in its text, no `good` without a headroom.
 pub fn assert_sound(report: &ampmatch_core::analysis::Report) {
     let text = ampmatch_plot::text::report(report, "amp", "load");
-    assert!(!shows_non_number(&text), "non-number in the report:\n{text}");
+    assert!(
+        !shows_non_number(&text),
+        "non-number in the report:\n{text}"
+    );
     if report.verdict == Verdict::Good {
         assert!(
             report.headroom_db.is_some(),
@@ -165,9 +173,13 @@ pub fn api_body(data: &[u8]) {
         let resp = router.clone().oneshot(req).await.expect("infallible");
         let status = resp.status();
         let body = resp.into_body().collect().await.expect("a body").to_bytes();
-        assert!(!status.is_server_error(), "{status}: {}", String::from_utf8_lossy(&body));
-        let v: serde_json::Value = serde_json::from_slice(&body)
-            .unwrap_or_else(|e| panic!("{status}: not JSON ({e})"));
+        assert!(
+            !status.is_server_error(),
+            "{status}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        let v: serde_json::Value =
+            serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{status}: not JSON ({e})"));
         if status.is_client_error() {
             assert!(v["error"].is_object() || v["error"].is_string(), "{v}");
         } else if v["verdict"] == "good" {
@@ -185,9 +197,14 @@ pub fn audio(data: &[u8]) {
     let ext = exts[pick as usize % exts.len()];
     let r = ampmatch_audio::analyze_bytes(rest, Some(ext));
     if r.error.is_none() {
-        for v in [r.integrated_lufs, r.loudness_range_lu, r.true_peak_dbtp, r.sample_peak_dbfs]
-            .into_iter()
-            .flatten()
+        for v in [
+            r.integrated_lufs,
+            r.loudness_range_lu,
+            r.true_peak_dbtp,
+            r.sample_peak_dbfs,
+        ]
+        .into_iter()
+        .flatten()
         {
             assert!(v.is_finite());
         }

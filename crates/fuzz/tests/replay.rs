@@ -6,7 +6,10 @@
 use std::path::PathBuf;
 
 fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz").join(kind).join(target);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz")
+        .join(kind)
+        .join(target);
     let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
         .into_iter()
         .flatten()

@@ -188,7 +188,10 @@ async fn guard(
         Err(_) => {
             return ApiError {
                 status: StatusCode::REQUEST_TIMEOUT,
-                message: format!("the request took longer than {} s", REQUEST_TIMEOUT.as_secs()),
+                message: format!(
+                    "the request took longer than {} s",
+                    REQUEST_TIMEOUT.as_secs()
+                ),
                 field: None,
                 suggestions: vec![],
             }
@@ -211,7 +214,8 @@ async fn guard(
         .filter(|t| !t.trim().is_empty());
     ApiError {
         status,
-        message: body.unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase()),
+        message: body
+            .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase()),
         field: None,
         suggestions: vec![],
     }

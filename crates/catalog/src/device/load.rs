@@ -76,25 +76,27 @@ fn build_thiele_small(
     notes: &mut Vec<Note>,
 ) -> Result<Option<ThieleSmall>> {
     // Scraped catalogue rows can be off by orders of magnitude (they carry a `suspect`
-    // mark and are used as given), so only physically impossible values are refused.
-    let opt = |k: &str, v: Option<f64>, max: f64, unit: &str| {
-        v.map(|x| ctx.range(&format!("thiele_small.{k}"), x, 0.0, true, max, unit))
+    // mark and are used as given), so only physically impossible values are refused — and
+    // values so near zero that the model degenerates (a 1e-300 Ω voice coil, a Q of 1e-300
+    // divide into infinities). The floors are far below any real driver's.
+    let opt = |k: &str, v: Option<f64>, min: f64, max: f64, unit: &str| {
+        v.map(|x| ctx.range(&format!("thiele_small.{k}"), x, min, false, max, unit))
             .transpose()
     };
-    let re = opt("re_ohm", t.re_ohm, 1000.0, "Ω")?;
-    let fs = opt("fs_hz", t.fs_hz, 100_000.0, "Hz")?;
-    let mut qms = opt("qms", t.qms, 1e9, "")?;
-    let mut qes = opt("qes", t.qes, 1e9, "")?;
-    let qts = opt("qts", t.qts, 1e9, "")?;
+    let re = opt("re_ohm", t.re_ohm, MIN_LOAD_OHM, 1000.0, "Ω")?;
+    let fs = opt("fs_hz", t.fs_hz, 1.0, 100_000.0, "Hz")?;
+    let mut qms = opt("qms", t.qms, 0.05, 1e9, "")?;
+    let mut qes = opt("qes", t.qes, 0.01, 1e9, "")?;
+    let qts = opt("qts", t.qts, 0.01, 1e9, "")?;
     let le_mh = t
         .le_mh
         .map(|x| ctx.range("thiele_small.le_mh", x, 0.0, false, 1000.0, "mH"))
         .transpose()?;
-    let vas_l = opt("vas_l", t.vas_l, 1e9, "L")?;
-    let bl_tm = opt("bl_tm", t.bl_tm, 1e9, "T·m")?;
-    let mms_g = opt("mms_g", t.mms_g, 1e9, "g")?;
-    let sd_cm2 = opt("sd_cm2", t.sd_cm2, 1e9, "cm²")?;
-    let xmax_mm = opt("xmax_mm", t.xmax_mm, 1e9, "mm")?;
+    let vas_l = opt("vas_l", t.vas_l, 1e-5, 1e9, "L")?;
+    let bl_tm = opt("bl_tm", t.bl_tm, 0.01, 1e9, "T·m")?;
+    let mms_g = opt("mms_g", t.mms_g, 0.001, 1e9, "g")?;
+    let sd_cm2 = opt("sd_cm2", t.sd_cm2, 0.01, 1e9, "cm²")?;
+    let xmax_mm = opt("xmax_mm", t.xmax_mm, 0.001, 1e9, "mm")?;
     match (qms, qes, qts) {
         (Some(m), None, Some(ts)) if m > ts => {
             qes = Some(ts * m / (m - ts));

@@ -19,6 +19,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::slug::slug;
+pub use load::MIN_LOAD_OHM;
+pub(crate) use locate::fmt_value;
 use locate::{Ctx, check_id, check_name};
 use schema::{AmpFile, HeadphoneFile, Probe, SpeakerFile};
 pub use schema::{DEFAULT_QL, EnclosureFile};

@@ -13,7 +13,14 @@ fn crash_corpus(dir: &Path) -> (Vec<String>, Vec<String>) {
     sine_wav(&good_wav, -20.0, 4.0);
     let good_m4a = dir.join("good.m4a");
     let st = Command::new("ffmpeg")
-        .args(["-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=4"])
+        .args([
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=4",
+        ])
         .args(["-c:a", "aac"])
         .arg(&good_m4a)
         .status()
@@ -31,13 +38,21 @@ fn crash_corpus(dir: &Path) -> (Vec<String>, Vec<String>) {
     std::fs::write(dir.join("rate0.wav"), patch(&wav, 24, [0; 4])).unwrap();
     // MP4 `stsc` entry count 2^31 − 1: an allocation of ~26 GB that aborts.
     let stsc = find(&m4a, b"stsc");
-    std::fs::write(dir.join("stsc.m4a"), patch(&m4a, stsc + 8, 0x7fff_ffffu32.to_be_bytes()))
-        .unwrap();
+    std::fs::write(
+        dir.join("stsc.m4a"),
+        patch(&m4a, stsc + 8, 0x7fff_ffffu32.to_be_bytes()),
+    )
+    .unwrap();
     // MP4 `stsz` sample count 2^30 − 1: the same, another table.
     let stsz = find(&m4a, b"stsz");
-    std::fs::write(dir.join("stsz.m4a"), patch(&m4a, stsz + 12, 0x3fff_ffffu32.to_be_bytes()))
-        .unwrap();
-    let mut bad: Vec<String> = ["rate0.wav", "stsc.m4a", "stsz.m4a"].map(String::from).to_vec();
+    std::fs::write(
+        dir.join("stsz.m4a"),
+        patch(&m4a, stsz + 12, 0x3fff_ffffu32.to_be_bytes()),
+    )
+    .unwrap();
+    let mut bad: Vec<String> = ["rate0.wav", "stsc.m4a", "stsz.m4a"]
+        .map(String::from)
+        .to_vec();
     let found = super::repo_root().join("fuzz/regressions/audio");
     for e in std::fs::read_dir(&found).into_iter().flatten().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -54,7 +69,10 @@ fn a_file_that_crashes_the_decoder_costs_only_itself() {
     let out = ampmatch(&["track", dir.path().to_str().unwrap(), "--json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(!stderr.contains("panicked") && !stderr.contains("memory allocation"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("memory allocation"),
+        "{stderr}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = v["files"].as_array().unwrap();
     assert_eq!(files.len(), good.len() + bad.len());
@@ -85,12 +103,22 @@ fn a_file_that_crashes_the_decoder_costs_only_itself() {
     assert_eq!(v["album"]["files"], 2);
     // `check --track` on a crashing file is that command's error, said plainly.
     let out = ampmatch(&[
-        "check", "--amp", "o2", "--load", "hd600", "--listening-level", "80", "--track",
+        "check",
+        "--amp",
+        "o2",
+        "--load",
+        "hd600",
+        "--listening-level",
+        "80",
+        "--track",
         dir.path().join("stsc.m4a").to_str().unwrap(),
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("cannot decode") && !stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("cannot decode") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -107,8 +135,7 @@ fn unlistable_folders_are_entries_with_an_error() {
     .unwrap();
     let locked = root.join("locked");
     std::fs::create_dir(&locked).unwrap();
-    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000))
-        .unwrap();
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
     let is_root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
     let mut cmd = if is_root {
         let mut c = Command::new("setpriv");
@@ -119,9 +146,13 @@ fn unlistable_folders_are_entries_with_an_error() {
         Command::new(env!("CARGO_BIN_EXE_ampmatch"))
     };
     let out = cmd.args(["track", "--json"]).arg(root).output().unwrap();
-    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = v["files"].as_array().unwrap();
     assert_eq!(files.len(), 2, "{v}");
@@ -130,13 +161,24 @@ fn unlistable_folders_are_entries_with_an_error() {
         .find(|f| f["path"].as_str().unwrap().ends_with("locked"))
         .expect("the locked folder is listed");
     assert!(
-        locked_entry["error"].as_str().unwrap().contains("cannot list the folder"),
+        locked_entry["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot list the folder"),
         "{locked_entry}"
     );
 }
 
 fn plot_to(path: &Path) -> std::process::Output {
-    ampmatch(&["check", "--amp", "O2", "--load", "HD600", "--plot", path.to_str().unwrap()])
+    ampmatch(&[
+        "check",
+        "--amp",
+        "O2",
+        "--load",
+        "HD600",
+        "--plot",
+        path.to_str().unwrap(),
+    ])
 }
 
 #[test]
@@ -153,7 +195,11 @@ fn writes_keep_modes_follow_links_and_leave_no_temp_files() {
     std::fs::write(&stale, "half").unwrap();
     assert!(plot_to(&private).status.success());
     assert_eq!(std::fs::metadata(&private).unwrap().mode() & 0o777, 0o600);
-    assert!(std::fs::read_to_string(&private).unwrap().starts_with("<svg"));
+    assert!(
+        std::fs::read_to_string(&private)
+            .unwrap()
+            .starts_with("<svg")
+    );
     assert!(!stale.exists(), "the stale temp file is cleaned up");
     // A symlink is written through: the link stays a link, its file gets the chart.
     let real = d.join("real.svg");
@@ -161,11 +207,22 @@ fn writes_keep_modes_follow_links_and_leave_no_temp_files() {
     let link = d.join("link.svg");
     std::os::unix::fs::symlink(&real, &link).unwrap();
     assert!(plot_to(&link).status.success());
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert!(std::fs::read_to_string(&real).unwrap().starts_with("<svg"));
     // A FIFO is written into, not replaced by a regular file.
     let fifo = d.join("pipe.svg");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
@@ -205,5 +262,8 @@ fn a_closed_stdout_ends_quietly() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
 }

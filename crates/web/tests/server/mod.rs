@@ -11,7 +11,11 @@ use ampmatch_web::{AppState, HEADER_READ_TIMEOUT, MAX_QUERY_BYTES, SHUTDOWN_GRAC
 
 /// A server on a free loopback port in its own runtime thread; dropping the sender ends
 /// it, and the join handle says when it returned.
-fn start() -> (SocketAddr, tokio::sync::oneshot::Sender<()>, std::thread::JoinHandle<()>) {
+fn start() -> (
+    SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    std::thread::JoinHandle<()>,
+) {
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let handle = std::thread::spawn(move || {
@@ -56,11 +60,16 @@ fn slow_and_idle_clients_are_dropped_and_shutdown_is_bounded() {
     let limit = HEADER_READ_TIMEOUT.as_secs_f64();
     // 200 clients that connect and say nothing, and one that sends a byte every 500 ms.
     let opened = Instant::now();
-    let idle: Vec<TcpStream> = (0..200).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    let idle: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
     let mut slow = TcpStream::connect(addr).unwrap();
     let dripper = std::thread::spawn(move || {
         let t = Instant::now();
-        for b in b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ".iter().chain([b'a'; 200].iter()) {
+        for b in b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: "
+            .iter()
+            .chain([b'a'; 200].iter())
+        {
             if slow.write_all(&[*b]).is_err() {
                 return t.elapsed().as_secs_f64();
             }
@@ -72,7 +81,10 @@ fn slow_and_idle_clients_are_dropped_and_shutdown_is_bounded() {
     for (i, s) in idle.into_iter().enumerate() {
         seconds_until_closed(s, Duration::from_secs(30));
         let w = opened.elapsed().as_secs_f64();
-        assert!(w >= limit - 1.0 && w <= limit + 3.0, "idle client {i} closed after {w} s");
+        assert!(
+            w >= limit - 1.0 && w <= limit + 3.0,
+            "idle client {i} closed after {w} s"
+        );
     }
     // The dripper notices on the first write after the close: within one 500 ms step.
     let dripped = dripper.join().unwrap();
@@ -84,7 +96,10 @@ fn slow_and_idle_clients_are_dropped_and_shutdown_is_bounded() {
     drop(stop);
     handle.join().unwrap();
     let took = t.elapsed();
-    assert!(took <= SHUTDOWN_GRACE + Duration::from_secs(1), "shutdown took {took:?}");
+    assert!(
+        took <= SHUTDOWN_GRACE + Duration::from_secs(1),
+        "shutdown took {took:?}"
+    );
 }
 
 #[test]
