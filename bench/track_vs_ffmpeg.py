@@ -8,6 +8,9 @@ Generates (with ffmpeg) one long FLAC of music-like material and a folder of FIL
   - the folder, both pinned to core 0 (ffmpeg run file after file);
   - the folder unpinned (ours uses every core; ffmpeg's filter is single-threaded);
 and reports peak memory (max RSS) for a short and the long file, to show it stays flat.
+Each ampmatch timing is taken twice: decoding in worker processes (the default: a file
+that crashes the decoder costs only itself) and in process (hidden --decode-in-process),
+so the cost of the isolation is printed beside the comparison with ffmpeg.
 """
 import os
 import resource
@@ -72,13 +75,18 @@ for i in range(N_FILES):
     gen(os.path.join(folder, f"{i:02}.flac"), 30, 10 + i)
 files = sorted(os.path.join(folder, f) for f in os.listdir(folder))
 
+INPROC = ["--decode-in-process"]
 ours = median_time([[BIN, "track", long_file, "--json"]], True)
+ours_in = median_time([[BIN, "track", long_file, "--json"] + INPROC], True)
 theirs = median_time([ffmpeg_cmd(long_file)], True)
-print(f"one {LONG_S} s file, 1 core:   ampmatch {ours:6.2f} s   ffmpeg {theirs:6.2f} s   → {theirs / ours:4.2f}× faster")
+print(f"one {LONG_S} s file, 1 core:   ampmatch {ours:6.2f} s   ffmpeg {theirs:6.2f} s   → {theirs / ours:4.2f}× faster"
+      f"   (in process {ours_in:6.2f} s: workers cost {100 * (ours / ours_in - 1):+.1f} %)")
 
 ours_dir = median_time([[BIN, "track", folder, "--json"]], True)
+ours_dir_in = median_time([[BIN, "track", folder, "--json"] + INPROC], True)
 theirs_dir = median_time([ffmpeg_cmd(f) for f in files], True)
-print(f"{N_FILES} files, 1 core:        ampmatch {ours_dir:6.2f} s   ffmpeg {theirs_dir:6.2f} s   → {theirs_dir / ours_dir:4.2f}× faster")
+print(f"{N_FILES} files, 1 core:        ampmatch {ours_dir:6.2f} s   ffmpeg {theirs_dir:6.2f} s   → {theirs_dir / ours_dir:4.2f}× faster"
+      f"   (in process {ours_dir_in:6.2f} s: workers cost {100 * (ours_dir / ours_dir_in - 1):+.1f} %)")
 
 ours_all = median_time([[BIN, "track", folder, "--json"]], False)
 print(f"{N_FILES} files, {os.cpu_count()} cores:       ampmatch {ours_all:6.2f} s   (scaling {ours_dir / ours_all:4.2f}× over 1 core)")

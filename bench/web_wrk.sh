@@ -11,28 +11,14 @@ cargo build --release -q -p ampmatch-cli
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 target/release/ampmatch serve --addr "127.0.0.1:$PORT" > /dev/null &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -f "$LUA" "$LUA_COLD"' EXIT
+trap 'kill $SERVER 2>/dev/null; rm -f "$LUA"' EXIT
 LUA=$(mktemp --suffix=.lua)
 cat > "$LUA" <<'LUA'
 wrk.method = "POST"
 wrk.body   = '{"amp": "nwavguy-objective2-o2", "load": "sennheiser-hd600"}'
 wrk.headers["Content-Type"] = "application/json"
 LUA
-# Every request different (a random target to 1e-6 dB), so no answer comes from the
-# server's answer cache: the cost of computing a check.
-LUA_COLD=$(mktemp --suffix=.lua)
-cat > "$LUA_COLD" <<'LUA'
--- Each wrk thread has its own Lua state: seed each differently (a fresh table's address)
--- so the threads do not send the same sequence of bodies.
-init = function(args)
-  local addr = tonumber(tostring({}):match("0x(%x+)"), 16) or 0
-  math.randomseed((addr % 1000003) + os.time())
-end
-request = function()
-  local body = string.format('{"amp": "nwavguy-objective2-o2", "load": "sennheiser-hd600", "target_spl_db": %.6f}', 80 + math.random() * 50)
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
-end
-LUA
+LUA_COLD=bench/check_cold.lua
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/v1/hello" > /dev/null && break; sleep 0.1; done
 
 run() { wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$@"; }

@@ -85,6 +85,10 @@ pub struct TrackArgs {
     /// Print one JSON object: {"files": [...], "album": {...}}.
     #[arg(long)]
     pub json: bool,
+    /// Decode in this process instead of worker processes (for measuring what the
+    /// isolation costs; a file that crashes the decoder then ends the whole run).
+    #[arg(long, hide = true)]
+    pub decode_in_process: bool,
 }
 
 /// `ampmatch rank`.

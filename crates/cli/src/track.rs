@@ -52,7 +52,12 @@ pub fn run(a: &TrackArgs) -> Result<()> {
             b.inc(1);
         }
     };
-    let batch = analyze_batch(&files, &isolation()?, &on_done);
+    let isolation = if a.decode_in_process {
+        Isolation::InProcess
+    } else {
+        isolation()?
+    };
+    let batch = analyze_batch(&files, &isolation, &on_done);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
