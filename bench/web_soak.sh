@@ -8,13 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-60}
 CONNS=${2:-64}
-command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
-cargo build --release -q -p ampmatch-cli
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-target/release/ampmatch serve --addr "127.0.0.1:$PORT" > /dev/null &
-SERVER=$!
+source bench/server.sh
 trap 'kill $SERVER 2>/dev/null' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/v1/hello" > /dev/null && break; sleep 0.1; done
 rss() { awk '/VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$SERVER/status"; }
 # One computed check first, so "before" counts the catalog parsed once, not startup alone.
 curl -sf -X POST -H 'Content-Type: application/json' \

@@ -6,11 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-30}
 CONNS=${2:-64}
-command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
-cargo build --release -q -p ampmatch-cli
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-target/release/ampmatch serve --addr "127.0.0.1:$PORT" > /dev/null &
-SERVER=$!
+source bench/server.sh
 trap 'kill $SERVER 2>/dev/null; rm -f "$LUA"' EXIT
 LUA=$(mktemp --suffix=.lua)
 cat > "$LUA" <<'LUA'
@@ -19,7 +15,6 @@ wrk.body   = '{"amp": "nwavguy-objective2-o2", "load": "sennheiser-hd600"}'
 wrk.headers["Content-Type"] = "application/json"
 LUA
 LUA_COLD=bench/check_cold.lua
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/v1/hello" > /dev/null && break; sleep 0.1; done
 
 run() { wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$@"; }
 HELLO=$(run "http://127.0.0.1:$PORT/api/v1/hello")
