@@ -9,6 +9,7 @@
 mod catalog;
 mod device;
 mod error;
+pub mod eq;
 pub mod formats;
 pub mod lint;
 mod names;

@@ -3,6 +3,8 @@
 use ampmatch_catalog::{Catalog, Device, DeviceKind, Error, parse_device, zma};
 use ampmatch_core::sensitivity::SensitivityUnit;
 
+mod eq;
+
 fn no_curves(rel: &str) -> ampmatch_catalog::Result<String> {
     Err(Error::Io {
         path: rel.into(),

@@ -197,6 +197,13 @@ pub struct SetupArgs {
     /// lowest that still reaches the target).
     #[arg(long, value_name = "NAME")]
     pub gain: Option<String>,
+    /// An EQ preset (Equalizer APO / AutoEq ParametricEQ.txt or GraphicEQ.txt): what its
+    /// boosts cost the amplifier at every frequency.
+    #[arg(long, value_name = "FILE")]
+    pub eq: Option<std::path::PathBuf>,
+    /// Sample rate the EQ's biquads run at, Hz (default 48000).
+    #[arg(long, value_name = "HZ", requires = "eq")]
+    pub eq_rate: Option<f64>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,12 +10,21 @@ use anyhow::{Context as _, Result, bail};
 use crate::args::{CheckArgs, SetupArgs};
 use crate::write::write_atomic;
 
-/// The flags, as the app's setup input.
-fn input(a: &SetupArgs) -> SetupInput {
+/// The flags, as the app's setup input (an EQ preset read from its file).
+fn input(a: &SetupArgs) -> Result<SetupInput> {
+    let eq = match &a.eq {
+        Some(path) => Some((
+            path.display().to_string(),
+            std::fs::read_to_string(path)
+                .with_context(|| format!("--eq {}: cannot read", path.display()))?,
+        )),
+        None => None,
+    };
     let mut i = SetupInput {
         preset: a.preset.clone(),
         enclosure: a.enclosure.clone(),
         gain: a.gain.clone(),
+        eq,
         ..SetupInput::default()
     };
     i.set(FieldId::TargetSpl, a.target_spl)
@@ -32,13 +41,14 @@ fn input(a: &SetupArgs) -> SetupInput {
         .set(FieldId::CableOhm, a.cable_ohm)
         .set(FieldId::BoxVolume, a.vb_l)
         .set(FieldId::BoxTuning, a.fb_hz)
-        .set(FieldId::BoxQl, a.ql);
-    i
+        .set(FieldId::BoxQl, a.ql)
+        .set(FieldId::EqRate, a.eq_rate);
+    Ok(i)
 }
 
 /// Reads and checks the setup flags (and a listening level).
 pub fn setup(a: &SetupArgs, listening_level: Option<f64>) -> Result<Setup> {
-    let mut i = input(a);
+    let mut i = input(a)?;
     i.set(FieldId::ListeningLevel, listening_level);
     Setup::from_input(&i).map_err(|e| anyhow::anyhow!(e.render(Naming::Cli).1))
 }

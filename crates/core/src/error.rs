@@ -16,6 +16,9 @@ pub enum Error {
     /// A measured curve is malformed.
     #[error("impedance curve: {0}")]
     Curve(String),
+    /// An equaliser preset is malformed.
+    #[error("EQ preset: {0}")]
+    Eq(String),
     /// An amplifier has no output of the requested name.
     #[error("amplifier {amp:?} has no output {requested:?}; its outputs are: {available}")]
     NoSuchOutput {

@@ -13,6 +13,7 @@
 pub mod amplifier;
 pub mod analysis;
 pub mod chain;
+pub mod eq;
 pub mod error;
 pub mod evidence;
 pub mod impedance;

@@ -648,3 +648,65 @@ fn half_space_reference_follows_from_the_air_constants() {
         "reference",
     );
 }
+
+#[test]
+fn a_bass_shelf_costs_what_the_hand_calculation_says() {
+    // 300 Ω flat (measured, resistive), 97 dB/V; 10 V open circuit behind 100 Ω: the
+    // output puts 10·300/400 = 7.5 V across the load at every frequency. Target 110 dB
+    // peak: V_t = 10^((110 − 97)/20) = 4.4668 V. EQ: low shelf 125 Hz +10 dB Q 0.7071
+    // (125 Hz = 1 kHz/8 lies on the curve grid), preamp −10 dB, biquads at 48 kHz.
+    // At 125 Hz the shelf gives +5 dB (half its gain), so 4.4668·10^(5/20) = 7.943 V is
+    // needed: 20·log10(7.5/7.943) = −0.50 dB short. At 20 Hz the cookbook shelf gives
+    // +9.992 dB (|H| of its coefficients computed by hand), 4.4668·10^(9.992/20) = 14.11 V:
+    // 20·log10(7.5/4.4668) − 9.992 = 4.501 − 9.992 = −5.491 dB, the worst point.
+    let mut load = headphone("x", 300.0, 97.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    load.impedance = Some(peaked_curve(300.0, 300.0));
+    let out = output_with(&[(None, 10.0)], Some(100.0));
+    let eq = ampmatch_core::eq::Eq::new(
+        "shelf",
+        -10.0,
+        ampmatch_core::eq::Shape::Parametric {
+            filters: vec![ampmatch_core::eq::Filter {
+                kind: ampmatch_core::eq::FilterKind::LowShelf,
+                fc_hz: 125.0,
+                gain_db: 10.0,
+                q: std::f64::consts::FRAC_1_SQRT_2,
+            }],
+        },
+    )
+    .unwrap();
+    let ctx = ampmatch_core::analysis::Context {
+        eq: Some(ampmatch_core::analysis::eq::EqSetting { eq, rate_hz: 48_000.0 }),
+        ..Default::default()
+    };
+    let r = ampmatch_core::analysis::analyze_in(
+        "amp",
+        &out,
+        &load,
+        Target::Peak { spl_db: 110.0 },
+        &ctx,
+        &Settings::default(),
+    );
+    let at = |f: f64| {
+        *r.curve
+            .iter()
+            .min_by(|a, b| (a.frequency_hz - f).abs().total_cmp(&(b.frequency_hz - f).abs()))
+            .unwrap()
+    };
+    let p125 = at(125.0);
+    close(p125.frequency_hz, 125.0, 1e-6, "125 Hz is on the grid");
+    close(p125.eq_gain_db.unwrap(), 5.0, 0.01, "shelf at its corner");
+    close(p125.required_voltage_vrms.unwrap(), 7.943, 0.002, "needed at 125 Hz");
+    close(p125.available_voltage_vrms.unwrap(), 7.5, 1e-9, "available");
+    let e = r.eq.as_ref().unwrap();
+    close(e.worst_frequency_hz.unwrap(), 20.0, 1e-9, "worst at the bottom");
+    close(e.worst_headroom_db.unwrap(), -5.491, 0.01, "worst headroom");
+    close(e.max_boost_db, 9.992, 0.01, "largest boost");
+    close(e.needed_preamp_db, -9.992, 0.01, "needed preamp");
+    assert_eq!(r.checks.eq.as_ref().unwrap().status, ampmatch_core::analysis::checks::Status::Problem);
+    assert_eq!(r.checks.eq.as_ref().unwrap().rule, ampmatch_core::analysis::Rule::EqOutOfVoltage);
+    // The plain loudness check still passes (4.5 dB over the target at 1 kHz): the EQ is
+    // what makes it insufficient.
+    assert_eq!(r.checks.loudness.status, ampmatch_core::analysis::checks::Status::Ok);
+    assert_eq!(r.verdict, Verdict::Insufficient);
+}

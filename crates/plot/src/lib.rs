@@ -56,6 +56,9 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
     if report.curve.iter().all(|p| p.max_spl_db.is_some()) {
         kinds.push(ChartKind::MaxSpl);
     }
+    if report.eq.is_some() {
+        kinds.push(ChartKind::EqVoltage);
+    }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
@@ -83,6 +86,9 @@ pub enum ChartKind {
     MaxSpl,
     /// Power the output delivers into resistive loads.
     Power,
+    /// With an EQ: the voltage the boosted target needs (dashed) against what the output
+    /// delivers (solid), over frequency.
+    EqVoltage,
 }
 
 impl ChartKind {
@@ -94,6 +100,7 @@ impl ChartKind {
             "deviation" => Some(ChartKind::Deviation),
             "max-spl" => Some(ChartKind::MaxSpl),
             "power" => Some(ChartKind::Power),
+            "eq" => Some(ChartKind::EqVoltage),
             _ => None,
         }
     }
@@ -139,6 +146,7 @@ fn series_of(kind: ChartKind, reports: &[&Report]) -> Vec<Series> {
                 ChartKind::Phase => curve(|p| p.phase_deg),
                 ChartKind::Deviation => curve(|p| p.deviation_db),
                 ChartKind::MaxSpl => curve(|p| p.max_spl_db),
+                ChartKind::EqVoltage => curve(|p| p.available_voltage_vrms),
                 ChartKind::Power => r
                     .power_vs_load
                     .iter()
@@ -163,6 +171,12 @@ fn titles(kind: ChartKind) -> (&'static str, &'static str, &'static str, (f64, f
             audio,
         ),
         ChartKind::MaxSpl => ("Maximum SPL (dashed: target)", "Hz", "dB SPL", audio),
+        ChartKind::EqVoltage => (
+            "Voltage with the EQ: available (solid), needed (dashed)",
+            "Hz",
+            "V rms",
+            audio,
+        ),
         ChartKind::Power => (
             "Power available vs load impedance",
             "load Ω",
@@ -218,6 +232,18 @@ fn draw_chart(
             for r in reports {
                 lo = lo.min(r.target_spl_db);
                 hi = hi.max(r.target_spl_db);
+            }
+        }
+        let needed = |r: &Report| -> Vec<(f64, f64)> {
+            r.curve
+                .iter()
+                .filter_map(|p| p.required_voltage_vrms.map(|v| (p.frequency_hz, v)))
+                .collect()
+        };
+        if kind == ChartKind::EqVoltage {
+            for (_, v) in reports.iter().flat_map(|r| needed(r)) {
+                lo = lo.min(v);
+                hi = hi.max(v);
             }
         }
         let mut chart = ChartBuilder::on(root);
@@ -276,10 +302,11 @@ fn draw_chart(
                 ChartKind::Deviation => 1.0,
                 ChartKind::Phase => 20.0,
                 ChartKind::MaxSpl => 6.0,
+                ChartKind::EqVoltage => 0.2 * hi.abs(),
                 _ => 0.2 * hi.abs().max(1.0),
             };
             let (lo, hi) = padded(lo, hi, min_span);
-            let lo = if kind == ChartKind::Impedance {
+            let lo = if matches!(kind, ChartKind::Impedance | ChartKind::EqVoltage) {
                 lo.max(0.0)
             } else {
                 lo
@@ -309,6 +336,15 @@ fn draw_chart(
                         6,
                         4,
                         colored(i).mix(0.7).into(),
+                    ))
+                    .map_err(draw_err)?;
+                }
+                if kind == ChartKind::EqVoltage {
+                    c.draw_series(DashedLineSeries::new(
+                        needed(reports[i]),
+                        6,
+                        4,
+                        colored(i).stroke_width(2),
                     ))
                     .map_err(draw_err)?;
                 }

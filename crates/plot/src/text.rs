@@ -330,9 +330,51 @@ fn hiss(r: &Report) -> Section {
     }
 }
 
+/// "With the EQ": what the preset asks of the output.
+fn eq(r: &Report) -> Option<Section> {
+    let e = r.eq.as_ref()?;
+    Some(Section {
+        title: "With the EQ",
+        lines: vec![
+            line(
+                "preset",
+                format!(
+                    "{} (biquads at {} Hz)",
+                    e.name,
+                    fmt_sig(e.rate_hz)
+                ),
+            ),
+            line(
+                "largest boost",
+                format!("{:+.1} dB at {} Hz", e.max_boost_db, fmt_sig(e.max_boost_hz)),
+            ),
+            line(
+                "preamp",
+                format!(
+                    "{:.1} dB stated, {:.1} dB needed against digital clipping",
+                    e.preamp_db, e.needed_preamp_db
+                ),
+            ),
+            line(
+                "switching it on",
+                format!("{:+.1} dB at the ear (band average, with the stated preamp)", e.level_jump_db),
+            ),
+            line(
+                "tightest point",
+                match (e.worst_headroom_db, e.worst_frequency_hz) {
+                    (Some(h), Some(f)) => format!("{h:+.1} dB of voltage in hand at {} Hz", fmt_sig(f)),
+                    _ => "unknown".into(),
+                },
+            ),
+        ],
+    })
+}
+
 /// The report's figures, one section per question.
 pub fn sections(r: &Report) -> Vec<Section> {
-    vec![loudness(r), response(r), hiss(r)]
+    let mut v = vec![loudness(r), response(r), hiss(r)];
+    v.extend(eq(r));
+    v
 }
 
 /// The whole report as text: verdict, what was checked, the sections, the findings.

@@ -30,7 +30,7 @@ const GROUPS: &[(&str, &[&str])] = &[
 /// The keys of the body's top level or of one group, from the field table.
 pub fn allowed_keys(group: Option<&str>) -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = match group {
-        None => vec!["amp", "load", "output", "gain"],
+        None => vec!["amp", "load", "output", "gain", "eq"],
         Some(g) => GROUPS
             .iter()
             .find(|(name, _)| *name == g)
@@ -174,6 +174,8 @@ pub fn parse_check(body: &Value) -> Result<CheckRequest, ApiError> {
         preset: string_at(obj, "listening.preset")?,
         enclosure: string_at(obj, "enclosure.type")?,
         gain: string_at(obj, "gain")?,
+        // The preset's text itself; its name in reports is the field's.
+        eq: string_at(obj, "eq")?.map(|text| ("eq".to_string(), text)),
         ..SetupInput::default()
     };
     for f in FIELDS {

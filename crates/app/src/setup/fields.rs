@@ -36,6 +36,8 @@ pub enum FieldId {
     BoxQl,
     /// The SPL a track's integrated loudness is played at.
     ListeningLevel,
+    /// Sample rate an EQ preset's biquads run at.
+    EqRate,
 }
 
 /// How a front-end names fields in its messages.
@@ -287,6 +289,18 @@ pub static FIELDS: &[Field] = &[
         false,
         "with a track: the SPL its integrated loudness is played at"
     ),
+    field!(
+        EqRate,
+        Some("eq_rate_hz"),
+        "eq-rate",
+        Some("eq_rate"),
+        "Hz",
+        8000.0,
+        false,
+        768000.0,
+        false,
+        "sample rate the EQ preset's biquads run at (48000 unless given)"
+    ),
 ];
 
 /// The listening presets' names, in order.
@@ -374,6 +388,12 @@ pub enum SetupError {
         /// The allowed names.
         allowed: &'static [&'static str],
     },
+    /// An EQ preset that cannot be read: the message names its line and field.
+    #[error("EQ preset: {message}")]
+    Eq {
+        /// What is wrong, with the preset's name and line.
+        message: String,
+    },
     /// Fields that only make sense together, or not together.
     #[error("{message}")]
     Combination {
@@ -414,6 +434,13 @@ impl SetupError {
                 let sep = if naming == Naming::Cli { " " } else { " = " };
                 let message = format!("{name}{sep}{value:?}: allowed: {}", allowed.join(", "));
                 (name, message)
+            }
+            SetupError::Eq { message } => {
+                let name = match naming {
+                    Naming::Cli => "--eq",
+                    Naming::Api | Naming::Page => "eq",
+                };
+                (name.to_string(), format!("{name}: {message}"))
             }
             SetupError::Combination { field, message } => {
                 let f = field.field();

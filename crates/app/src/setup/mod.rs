@@ -9,6 +9,8 @@
 mod fields;
 
 use ampmatch_catalog::EnclosureFile;
+use ampmatch_core::analysis::eq::EqSetting;
+use ampmatch_core::eq::DEFAULT_EQ_RATE_HZ;
 use ampmatch_core::analysis::{Context, Settings, Target};
 use ampmatch_core::chain::Cable;
 use ampmatch_core::listening::{Listening, Preset};
@@ -26,6 +28,8 @@ pub struct SetupInput {
     pub enclosure: Option<String>,
     /// A gain setting by name (for an output with a gain switch).
     pub gain: Option<String>,
+    /// An EQ preset: (its name, its text).
+    pub eq: Option<(String, String)>,
 }
 
 impl SetupInput {
@@ -118,10 +122,26 @@ impl Setup {
                 allowed: PRESETS,
             })?),
         };
+        let eq = match &input.eq {
+            None if get(F::EqRate).is_some() => {
+                return Err(SetupError::Combination {
+                    field: F::EqRate,
+                    message: "--eq-rate goes with --eq (the preset)".into(),
+                });
+            }
+            None => None,
+            Some((name, text)) => Some(EqSetting {
+                eq: ampmatch_catalog::eq::parse_eq(text, name).map_err(|e| SetupError::Eq {
+                    message: e.to_string(),
+                })?,
+                rate_hz: get(F::EqRate).unwrap_or(DEFAULT_EQ_RATE_HZ),
+            }),
+        };
         Ok(Self {
             target,
             preset,
             context: Context {
+                eq,
                 listening,
                 preset: None,
                 cable: cable(&get)?,

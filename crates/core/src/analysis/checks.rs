@@ -100,12 +100,16 @@ pub struct Checks {
     pub damage: Check,
     /// Can this output be plugged into this load?
     pub connection: Check,
+    /// With an EQ preset: can the output deliver what the EQ asks? (absent without one)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eq: Option<Check>,
 }
 
 impl Checks {
-    /// Each check with its question's name, in the order reports list them.
-    pub fn all(&self) -> [(&'static str, &Check); 7] {
-        [
+    /// Each check with its question's name, in the order reports list them (the EQ's last,
+    /// when there is one).
+    pub fn all(&self) -> Vec<(&'static str, &Check)> {
+        let mut v = vec![
             ("loudness", &self.loudness),
             ("response", &self.response),
             ("hiss", &self.hiss),
@@ -113,7 +117,11 @@ impl Checks {
             ("hearing", &self.hearing),
             ("damage", &self.damage),
             ("connection", &self.connection),
-        ]
+        ];
+        if let Some(e) = &self.eq {
+            v.push(("eq", e));
+        }
+        v
     }
 
     /// True when no applicable check is unknown.

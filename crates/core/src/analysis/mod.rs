@@ -14,6 +14,7 @@
 //! is the order findings of equal severity are reported in.
 
 pub mod checks;
+pub mod eq;
 mod connection;
 mod level;
 mod loudspeaker;
@@ -226,6 +227,15 @@ pub struct CurvePoint {
     pub deviation_db: Option<f64>,
     /// Maximum SPL at this frequency, dB.
     pub max_spl_db: Option<f64>,
+    /// With an EQ: the preset's gain here, preamp excluded, dB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eq_gain_db: Option<f64>,
+    /// With an EQ: the voltage the boosted target needs here, V rms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_voltage_vrms: Option<f64>,
+    /// With an EQ: the most the output puts across the load here, V rms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available_voltage_vrms: Option<f64>,
 }
 
 /// The listening position in a loudspeaker report.
@@ -269,6 +279,8 @@ pub struct Context {
     pub cable: Option<Cable>,
     /// The gain setting asked for (by name), when the output has a gain switch.
     pub gain_mode: Option<String>,
+    /// An equaliser preset in the chain.
+    pub eq: Option<eq::EqSetting>,
 }
 
 /// Power into one resistive load.
@@ -368,6 +380,9 @@ pub struct Report {
     pub power_draw: Option<PowerDraw>,
     /// With a track: what the music asks at the listening level (null without one).
     pub track: Option<TrackCheck>,
+    /// With an EQ preset: what it costs the amplifier (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eq: Option<eq::EqReport>,
     /// Power the output delivers into resistive loads from 1 Ω to 1 kΩ (log-spaced), from
     /// the fitted limits: what the output can do across loads, not just this one.
     pub power_vs_load: Vec<PowerPoint>,
@@ -464,6 +479,17 @@ pub fn analyze_in(
     };
     let connection = connection::check(&p, &mut f);
     level::headroom_findings(&p, headroom, &max, limited_by, &mut f);
+    let mut resp = resp;
+    let eq = context
+        .eq
+        .as_ref()
+        .map(|s| eq::check(&p, s, &mut resp.curve, volume.as_ref()));
+    if eq.is_none() {
+        for pt in &mut resp.curve {
+            pt.available_voltage_vrms = None;
+        }
+    }
+    let (eq, eq_check) = eq.unzip();
     let checks = Checks {
         loudness: level::loudness_check(&p, headroom, &max, limited_by),
         response,
@@ -472,6 +498,7 @@ pub fn analyze_in(
         hearing,
         damage,
         connection,
+        eq: eq_check,
     };
     let verdict = verdict::decide(&checks);
 
@@ -509,6 +536,7 @@ pub fn analyze_in(
         cable_resistance_ohm: p.context.cable.as_ref().map(|c| c.resistance_ohm),
         power_draw,
         track: None,
+        eq,
         power_vs_load: level::power_vs_load(&p),
         fit: p.fit,
         curve: resp.curve,

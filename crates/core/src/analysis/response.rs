@@ -54,8 +54,9 @@ pub(super) fn curve(p: &Pair, f: &mut Findings) -> Response {
             let deviation = ref_level
                 .map(|r| db20(h.norm()) - r)
                 .filter(|d| d.is_finite());
-            let max_spl = match (p.max_through(z, h), p.s_v) {
-                (Some(at), Some(sv)) => Some(sv + db20(at.voltage_vrms) + p.offset),
+            let available = p.max_through(z, h).map(|at| at.voltage_vrms);
+            let max_spl = match (available, p.s_v) {
+                (Some(v), Some(sv)) => Some(sv + db20(v) + p.offset),
                 _ => None,
             }
             .filter(|x| x.is_finite());
@@ -71,6 +72,11 @@ pub(super) fn curve(p: &Pair, f: &mut Findings) -> Response {
                 phase_deg: phase_known.then(|| z.arg().to_degrees()),
                 deviation_db: deviation,
                 max_spl_db: max_spl,
+                eq_gain_db: None,
+                required_voltage_vrms: None,
+                // Kept for the EQ step (which compares it with what the EQ asks); cleared
+                // from reports without an EQ.
+                available_voltage_vrms: available,
             });
         }
         if held && let ImpedanceModel::Measured(c) = m {

@@ -132,6 +132,16 @@ rules! {
     Headroom = "headroom", "level";
     /// A track's samples above the amplifier's clipping level at the listening level.
     TrackClips = "track-clips", "track";
+    /// With the EQ, the output runs short of the boosted target's voltage at some frequency.
+    EqOutOfVoltage = "eq-out-of-voltage", "eq";
+    /// The EQ's preamp takes gain the output lacks: full volume no longer reaches the target.
+    EqPreampGain = "eq-preamp-gain", "eq";
+    /// The voltage the EQ's boosts need, with headroom in hand at the tightest frequency.
+    EqHeadroom = "eq-headroom", "eq";
+    /// What the EQ costs is not known (no maximum voltage or no sensitivity).
+    EqUnknown = "eq-unknown", "eq";
+    /// The EQ'd track's true peak exceeds 0 dBTP with the stated preamp: digital clipping.
+    EqDigitalClip = "eq-digital-clip", "eq";
     /// The maximum level cannot be computed; the message says which figure is missing.
     LoudnessUnknown = "loudness-unknown", "level";
     /// No impedance curve (or no output impedance): the response deviation is not known.

@@ -1,7 +1,7 @@
-//! Verdict step: the overall answer from the seven checks, in this order (an unknown check
-//! never lowers it): incompatible (connection problem) > unsafe (hearing or damage problem) >
-//! insufficient (loudness problem) > unknown (loudness unknown) > marginal (any other problem
-//! or caution) > good.
+//! Verdict step: the overall answer from the seven checks (eight with an EQ), in this order
+//! (an unknown check never lowers it): incompatible (connection problem) > unsafe (hearing
+//! or damage problem) > insufficient (loudness problem, or an EQ the output cannot deliver)
+//! > unknown (loudness unknown) > marginal (any other problem or caution) > good.
 
 use super::Verdict;
 use super::checks::{Check, Checks, Status};
@@ -12,7 +12,9 @@ pub(super) fn decide(c: &Checks) -> Verdict {
         Verdict::Incompatible
     } else if problem(c.hearing.status) || problem(c.damage.status) {
         Verdict::Unsafe
-    } else if problem(c.loudness.status) {
+    } else if problem(c.loudness.status)
+        || c.eq.as_ref().is_some_and(|e| problem(e.status))
+    {
         Verdict::Insufficient
     } else if c.loudness.status == Status::Unknown {
         Verdict::Unknown
@@ -42,6 +44,12 @@ impl Checks {
             Verdict::Incompatible => ("connection", &self.connection),
             Verdict::Unsafe if self.hearing.status == Status::Problem => ("hearing", &self.hearing),
             Verdict::Unsafe => ("damage", &self.damage),
+            Verdict::Insufficient if self.loudness.status != Status::Problem => {
+                match &self.eq {
+                    Some(e) => ("eq", e),
+                    None => ("loudness", &self.loudness),
+                }
+            }
             Verdict::Marginal => {
                 let problem = self
                     .all()
