@@ -87,6 +87,24 @@ pub const AUDIO_EXTENSIONS: &[&str] = &[
     "mkv", "webm",
 ];
 
+/// Makes the per-file filter for a stream of `rate` Hz and `channels` channels: it runs on
+/// the interleaved samples in place, before they are measured.
+pub type FilterFactory = dyn Fn(u32, usize) -> Box<Filter> + Send + Sync;
+
+/// One stream's filter: runs on interleaved samples in place, keeping its state.
+pub type Filter = dyn FnMut(&mut [f32]) + Send;
+
+/// A filter to measure tracks through (an EQ preset): its text, which is what crosses to a
+/// decoder worker, its name for reports, and the factory built from it in this process.
+pub struct Filtering {
+    /// The name reports carry in `eq` (the preset's file name).
+    pub name: String,
+    /// The preset's text, sent to decoder workers (which build their own factory).
+    pub text: String,
+    /// The filter for a stream.
+    pub make: Box<FilterFactory>,
+}
+
 /// The measurement of one file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrackReport {
@@ -106,6 +124,9 @@ pub struct TrackReport {
     pub duration_s: Option<f64>,
     /// Null, or why the file could not be analysed.
     pub error: Option<String>,
+    /// The EQ preset the figures were measured through (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub eq: Option<String>,
     #[serde(skip)]
     blocks: FileBlocks,
     #[serde(skip)]
@@ -131,6 +152,7 @@ impl TrackReport {
             plr_db: None,
             duration_s: None,
             error: Some(error.to_string()),
+            eq: None,
             blocks: FileBlocks::default(),
             histogram: None,
         }
@@ -180,17 +202,28 @@ fn db(x: f64) -> Option<f64> {
 /// the decoder would still end the process, which is why the CLI decodes through
 /// [`worker`] processes.
 pub fn analyze_file(path: &Path) -> TrackReport {
-    analyze(&Input::Path(path), &path.display().to_string())
+    analyze(&Input::Path(path), &path.display().to_string(), None)
+}
+
+/// As [`analyze_file`], measuring the samples after `filter` (an EQ).
+pub fn analyze_file_filtered(path: &Path, filter: Option<&Filtering>) -> TrackReport {
+    analyze(&Input::Path(path), &path.display().to_string(), filter)
 }
 
 /// Analyses a file's bytes (`ext`: its extension, the container hint), as
 /// [`analyze_file`]: the fuzz target's way in.
 pub fn analyze_bytes(data: &[u8], ext: Option<&str>) -> TrackReport {
-    analyze(&Input::Bytes { data, ext }, "<bytes>")
+    analyze(&Input::Bytes { data, ext }, "<bytes>", None)
 }
 
-fn analyze(input: &Input, label: &str) -> TrackReport {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| measure(input))) {
+fn analyze(input: &Input, label: &str, filter: Option<&Filtering>) -> TrackReport {
+    let run = || {
+        measure(input, filter).map(|mut r| {
+            r.eq = filter.map(|f| f.name.clone());
+            r
+        })
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => TrackReport::failed(label, &e),
         Err(_) => TrackReport::failed(
@@ -267,7 +300,7 @@ impl Meter {
     }
 }
 
-fn measure(input: &Input) -> Result<TrackReport> {
+fn measure(input: &Input, filtering: Option<&Filtering>) -> Result<TrackReport> {
     let label = match input {
         Input::Path(p) => p.display().to_string(),
         Input::Bytes { .. } => "<bytes>".to_string(),
@@ -275,7 +308,19 @@ fn measure(input: &Input) -> Result<TrackReport> {
     let mut meter: Option<Meter> = None;
     let mut histogram = MagnitudeHistogram::new();
     let mut true_peak_meter: Option<truepeak::TruePeakMeter> = None;
+    let mut filter: Option<Box<Filter>> = None;
+    let mut filtered: Vec<f32> = Vec::new();
     let stream = decode::decode(input, |spec, samples| {
+        let samples = match filtering {
+            None => samples,
+            Some(f) => {
+                let run = filter.get_or_insert_with(|| (f.make)(spec.rate, spec.channels));
+                filtered.clear();
+                filtered.extend_from_slice(samples);
+                run(&mut filtered);
+                &filtered[..]
+            }
+        };
         let m = match &mut meter {
             Some(m) => m,
             None => meter.insert(Meter::new(spec, &label)?),
@@ -330,6 +375,7 @@ fn measure(input: &Input) -> Result<TrackReport> {
         },
         duration_s: Some(duration),
         error: None,
+        eq: None,
         blocks,
         histogram: Some(Box::new(histogram)),
     })
@@ -422,10 +468,10 @@ pub fn collect_files(inputs: &[PathBuf]) -> Vec<Item> {
 
 /// Analyses one file as `isolation` says, keeping what [`TrackReport::fraction_above`]
 /// needs.
-pub fn analyze_one(path: &Path, isolation: &Isolation) -> TrackReport {
+pub fn analyze_one(path: &Path, isolation: &Isolation, filter: Option<&Filtering>) -> TrackReport {
     match isolation {
-        Isolation::InProcess => analyze_file(path),
-        Isolation::Workers(cmd) => worker::Client::new(cmd.clone()).analyze(path, true),
+        Isolation::InProcess => analyze_file_filtered(path, filter),
+        Isolation::Workers(cmd) => worker::Client::new(cmd.clone()).analyze(path, true, filter),
     }
 }
 
@@ -481,6 +527,7 @@ impl Album {
 pub fn analyze_batch(
     items: &[Item],
     isolation: &Isolation,
+    filter: Option<&Filtering>,
     on_done: &(dyn Fn(&TrackReport) + Sync),
 ) -> Batch {
     let threads = std::thread::available_parallelism()
@@ -511,8 +558,8 @@ pub fn analyze_batch(
                                 },
                             )
                         }
-                        (Item::File(p), Some(c)) => c.analyze(p, false),
-                        (Item::File(p), None) => analyze_file(p),
+                        (Item::File(p), Some(c)) => c.analyze(p, false, filter),
+                        (Item::File(p), None) => analyze_file_filtered(p, filter),
                     };
                     if let Ok(mut a) = album.lock() {
                         a.add(&r);

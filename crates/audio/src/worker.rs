@@ -10,7 +10,8 @@
 //! next. Workers live for the whole batch, so the cost is one process start per core plus
 //! a small JSON reply per file.
 //!
-//! Request: `h <hex of the path's bytes>` (keep the sample histogram) or `- <hex>`.
+//! Request: `h <hex of the path's bytes>` (keep the sample histogram) or `- <hex>`, then
+//! optionally ` <hex of a filter's text>` (an EQ preset the worker builds its filter from).
 //! Reply: one line of JSON, a [`Reply`].
 
 use std::ffi::OsString;
@@ -21,7 +22,10 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use serde::{Deserialize, Serialize};
 
 use crate::blocks::FileBlocks;
-use crate::{Error, MagnitudeHistogram, TrackReport};
+use crate::{Error, FilterFactory, Filtering, MagnitudeHistogram, TrackReport};
+
+/// How a worker turns a filter's text into a factory (the CLI: parse an EQ preset).
+pub type FilterParser = dyn Fn(&str) -> std::result::Result<Box<FilterFactory>, String>;
 
 /// The most address space a worker may take: far above any real file's needs (a few MB),
 /// far below what the damaged files ask for, so a wild allocation fails inside the worker
@@ -91,9 +95,10 @@ fn path_from_bytes(b: Vec<u8>) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&b).into_owned())
 }
 
-/// The worker's side: answers requests on stdin until it closes. Takes over the process:
-/// panics are silenced (they become the file's error) and the address space is capped.
-pub fn serve() -> std::io::Result<()> {
+/// The worker's side: answers requests on stdin until it closes; `parse_filter` builds a
+/// filter from the text a request carries. Takes over the process: panics are silenced
+/// (they become the file's error) and the address space is capped.
+pub fn serve(parse_filter: &FilterParser) -> std::io::Result<()> {
     std::panic::set_hook(Box::new(|_| {}));
     #[cfg(unix)]
     {
@@ -106,14 +111,45 @@ pub fn serve() -> std::io::Result<()> {
     }
     let stdin = std::io::stdin().lock();
     let mut out = std::io::stdout().lock();
+    // The last filter built, by its text: a batch sends the same one with every file.
+    let mut cached: Option<(String, Filtering)> = None;
     for line in stdin.lines() {
         let line = line?;
-        let (flag, path) = line.split_once(' ').unwrap_or(("-", ""));
-        let Some(bytes) = unhex(path) else {
-            return Err(std::io::Error::other("malformed request"));
+        let mut parts = line.split(' ');
+        let flag = parts.next().unwrap_or("-");
+        let malformed = || std::io::Error::other("malformed request");
+        let path = path_from_bytes(parts.next().and_then(unhex).ok_or_else(malformed)?);
+        let filter_text = match parts.next() {
+            Some(h) => Some(String::from_utf8(unhex(h).ok_or_else(malformed)?).map_err(|_| malformed())?),
+            None => None,
         };
-        let path = path_from_bytes(bytes);
-        let mut report = crate::analyze_file(&path);
+        let mut report = match filter_text {
+            None => crate::analyze_file(&path),
+            Some(text) => {
+                if cached.as_ref().is_none_or(|(t, _)| *t != text) {
+                    match parse_filter(&text) {
+                        Ok(make) => {
+                            let f = Filtering { name: String::new(), text: text.clone(), make };
+                            cached = Some((text, f));
+                        }
+                        Err(m) => {
+                            let label = path.display().to_string();
+                            let e = Error::Unsupported { path: label.clone(), message: m };
+                            let reply = Reply {
+                                report: TrackReport::failed(&label, &e),
+                                blocks: FileBlocks::default(),
+                                histogram: None,
+                            };
+                            serde_json::to_writer(&mut out, &reply).map_err(std::io::Error::other)?;
+                            out.write_all(b"\n")?;
+                            out.flush()?;
+                            continue;
+                        }
+                    }
+                }
+                crate::analyze_file_filtered(&path, cached.as_ref().map(|(_, f)| f))
+            }
+        };
         let reply = Reply {
             blocks: std::mem::take(&mut report.blocks),
             histogram: match (flag, report.histogram.take()) {
@@ -210,12 +246,18 @@ impl Client {
     }
 
     /// Analyses `path` in the worker; a worker that dies on it gives that file an error.
-    pub(crate) fn analyze(&mut self, path: &Path, keep_histogram: bool) -> TrackReport {
+    pub(crate) fn analyze(
+        &mut self,
+        path: &Path,
+        keep_histogram: bool,
+        filter: Option<&Filtering>,
+    ) -> TrackReport {
         let label = path.display().to_string();
         let request = format!(
-            "{} {}\n",
+            "{} {}{}\n",
             if keep_histogram { "h" } else { "-" },
-            hex(&path_bytes(path))
+            hex(&path_bytes(path)),
+            filter.map_or(String::new(), |f| format!(" {}", hex(f.text.as_bytes())))
         );
         let crashed = |message: String| {
             TrackReport::failed(
@@ -234,6 +276,9 @@ impl Client {
             Ok(r) => {
                 let mut report = r.report;
                 report.path = label;
+                if report.error.is_none() {
+                    report.eq = filter.map(|f| f.name.clone());
+                }
                 report.blocks = r.blocks;
                 report.histogram = r
                     .histogram

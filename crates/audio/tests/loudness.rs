@@ -186,7 +186,7 @@ fn bad_files_get_errors_and_the_batch_goes_on() {
     let missing = dir.path().join("f_missing.wav");
     let mut files = collect_files(&[dir.path().to_path_buf()]);
     files.push(Item::File(missing));
-    let batch = analyze_batch(&files, &Isolation::InProcess, &|_| {});
+    let batch = analyze_batch(&files, &Isolation::InProcess, None, &|_| {});
     assert_eq!(batch.files.len(), 6);
     assert!(batch.files[0].error.is_none());
     within(batch.files[0].integrated_lufs, -23.0, 0.1, "good file");
@@ -220,6 +220,7 @@ fn album_loudness_pools_the_gating_blocks() {
     let batch = analyze_batch(
         &collect_files(&[dir.path().to_path_buf()]),
         &Isolation::InProcess,
+        None,
         &|_| {},
     );
     let expected = 10.0 * ((10f64.powf(-2.0) + 10f64.powf(-2.6)) / 2.0).log10();
@@ -370,7 +371,7 @@ fn the_pooled_album_of_one_file_is_that_file() {
     );
     for (name, lufs, lra) in [("x.wav", -23.0, None), ("y.wav", -22.6, Some(10.0))] {
         let items = vec![Item::File(dir.path().join(name))];
-        let b = analyze_batch(&items, &Isolation::InProcess, &|_| {});
+        let b = analyze_batch(&items, &Isolation::InProcess, None, &|_| {});
         let file = &b.files[0];
         within(
             b.album.integrated_lufs,

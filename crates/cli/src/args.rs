@@ -74,6 +74,10 @@ pub struct CheckArgs {
     /// Write an SVG of the load's impedance, the deviation and the maximum SPL.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// Write a GraphicEQ (Equalizer APO) that cancels the response deviation this output
+    /// impedance causes with this load (needs a known impedance curve and output impedance).
+    #[arg(long, value_name = "FILE.txt")]
+    pub correction_eq: Option<PathBuf>,
 }
 
 /// `ampmatch track`.
@@ -85,6 +89,10 @@ pub struct TrackArgs {
     /// Print one JSON object: {"files": [...], "album": {...}}.
     #[arg(long)]
     pub json: bool,
+    /// Measure through an EQ preset (ParametricEQ.txt): loudness and true peak after its
+    /// filters and preamp, at each file's own sample rate.
+    #[arg(long, value_name = "FILE")]
+    pub eq: Option<PathBuf>,
     /// Decode in this process instead of worker processes (for measuring what the
     /// isolation costs; a file that crashes the decoder then ends the whole run).
     #[arg(long, hide = true)]

@@ -116,6 +116,14 @@ pub fn run(a: &CheckArgs) -> Result<()> {
         let svg = ampmatch_plot::report_svg(&report, 900, 900).context("--plot")?;
         write_atomic(path, svg.as_bytes())?;
     }
+    if let Some(path) = &a.correction_eq {
+        let Some(points) = ampmatch_core::analysis::eq::correction_points(&report.curve, 4) else {
+            bail!(
+                "--correction-eq: the response deviation is not known for this pair (it needs the load's impedance curve and the output impedance)"
+            );
+        };
+        write_atomic(path, ampmatch_core::eq::graphic_eq_text(&points).as_bytes())?;
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -139,7 +147,9 @@ fn track_report(
     path: &std::path::Path,
     level: f64,
 ) -> Result<Report> {
-    let track = ampmatch_audio::analyze_one(path, &crate::track::isolation()?);
+    // With an EQ the track is measured after it, as the listener hears it.
+    let filter = a.setup.eq.as_deref().map(crate::track::filtering).transpose()?;
+    let track = ampmatch_audio::analyze_one(path, &crate::track::isolation()?, filter.as_ref());
     if let Some(e) = &track.error {
         bail!("--track: {e}");
     }

@@ -49,7 +49,7 @@ fn main() -> ExitCode {
         args::Command::Serve { addr } => serve::run(addr),
         args::Command::Catalog { command } => catalog_cmd::run(&command),
         args::Command::Measure { command } => measure::run(&command),
-        args::Command::DecodeWorker => ampmatch_audio::worker::serve().map_err(Into::into),
+        args::Command::DecodeWorker => track::worker(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

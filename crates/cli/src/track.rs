@@ -2,7 +2,9 @@
 
 use std::io::IsTerminal;
 
-use ampmatch_audio::{Isolation, TrackReport, WorkerCommand, analyze_batch, collect_files};
+use ampmatch_audio::{
+    FilterFactory, Filtering, Isolation, TrackReport, WorkerCommand, analyze_batch, collect_files,
+};
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -21,6 +23,38 @@ pub fn isolation() -> Result<Isolation> {
         program,
         args: vec!["decode-worker".into()],
     }))
+}
+
+/// The filter factory for an EQ preset's text: its biquads and preamp at the stream's
+/// rate, in 64-bit, per channel. A graphic preset has no biquads to run audio through.
+pub fn eq_factory(text: &str, name: &str) -> std::result::Result<Box<FilterFactory>, String> {
+    let eq = ampmatch_catalog::eq::parse_eq(text, name).map_err(|e| e.to_string())?;
+    if !eq.is_parametric() {
+        return Err(format!(
+            "{name}: a GraphicEQ cannot be run over a track here (only ParametricEQ filters can)"
+        ));
+    }
+    Ok(Box::new(move |rate, channels| {
+        let mut p = ampmatch_core::eq::Processor::new(&eq, rate as f64, channels);
+        Box::new(move |samples: &mut [f32]| p.process(samples))
+    }))
+}
+
+/// An EQ preset file made ready to measure tracks through.
+pub fn filtering(path: &std::path::Path) -> Result<Filtering> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("--eq {}: cannot read: {e}", path.display()))?;
+    let name = path
+        .file_name()
+        .map_or(path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let make = eq_factory(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!("--eq: {e}"))?;
+    Ok(Filtering { name, text, make })
+}
+
+/// The hidden `decode-worker` subcommand.
+pub fn worker() -> Result<()> {
+    ampmatch_audio::worker::serve(&|text| eq_factory(text, "eq"))?;
+    Ok(())
 }
 
 pub fn run(a: &TrackArgs) -> Result<()> {
@@ -57,7 +91,8 @@ pub fn run(a: &TrackArgs) -> Result<()> {
     } else {
         isolation()?
     };
-    let batch = analyze_batch(&files, &isolation, &on_done);
+    let filter = a.eq.as_deref().map(filtering).transpose()?;
+    let batch = analyze_batch(&files, &isolation, filter.as_ref(), &on_done);
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod eq;
 mod hardening;
 
 fn ampmatch(args: &[&str]) -> Output {

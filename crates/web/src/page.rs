@@ -19,6 +19,8 @@ use crate::error::ApiError;
 
 /// At most this many amplifier × load pairs on one page.
 const MAX_PAIRS: usize = 6;
+/// Longest EQ preset text the page takes (it travels in the URL, under its 4 kB limit).
+const MAX_EQ_CHARS: usize = 3000;
 
 /// The page's query, parsed and checked.
 #[derive(Debug, Clone, Default)]
@@ -88,10 +90,13 @@ impl PageQuery {
         let mut q = PageQuery::default();
         let mut input = SetupInput::default();
         for (k, v) in pairs {
-            if v.len() > 500 {
+            // An EQ preset is a few lines (a GraphicEQ of AutoEq's 127 points ≈ 1.5 kB);
+            // everything else is a name or a number.
+            let most = if k == "eq" { MAX_EQ_CHARS } else { 500 };
+            if v.len() > most {
                 return Err(ApiError::bad(
                     Some(k),
-                    format!("{k}: {} characters; allowed: at most 500", v.len()),
+                    format!("{k}: {} characters; allowed: at most {most}", v.len()),
                 ));
             }
             let field = FIELDS.iter().find(|f| f.query == Some(k.as_str()));
@@ -106,6 +111,8 @@ impl PageQuery {
                 }
                 "preset" if v.is_empty() => {}
                 "preset" => input.preset = Some(v.clone()),
+                "eq" if v.trim().is_empty() => {}
+                "eq" => input.eq = Some(("eq".to_string(), v.clone())),
                 k if CUSTOM_KEYS.contains(&k) => q.custom.push((k.to_string(), v.clone())),
                 other => {
                     return Err(ApiError::bad(
@@ -296,6 +303,8 @@ struct IndexPage {
     speakers: String,
     room: String,
     preset: String,
+    /// The EQ preset's text, as pasted (travels in the URL like every other field).
+    eq: String,
     custom: Vec<(String, String)>,
     error: String,
     has_result: bool,
@@ -404,6 +413,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         speakers: get("speakers"),
         room: get("room"),
         preset: get("preset"),
+        eq: get("eq"),
         custom: pairs
             .iter()
             .filter(|(k, _)| CUSTOM_KEYS.contains(&k.as_str()))
@@ -501,7 +511,11 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
                 (ChartKind::Deviation, "deviation"),
                 (ChartKind::MaxSpl, "max-spl"),
                 (ChartKind::Power, "power"),
+                (ChartKind::EqVoltage, "eq"),
             ] {
+                if kind == ChartKind::EqVoltage && refs.iter().all(|r| r.eq.is_none()) {
+                    continue;
+                }
                 match chart_svg(kind, &refs, 760, 360) {
                     Ok(svg) => page.charts.push((
                         name.to_string(),

@@ -37,3 +37,19 @@
     for (const [k, v] of kept) e.formData.append(k, v);
   });
 })();
+
+// An EQ preset picked as a file goes into the text box, so the form (and the shared link)
+// carries it like any other field.
+(function () {
+  var file = document.getElementById("eq-file");
+  var box = document.getElementById("eq");
+  if (!file || !box) return;
+  file.addEventListener("change", function () {
+    var f = file.files && file.files[0];
+    if (!f) return;
+    f.text().then(function (text) {
+      box.value = text.slice(0, 3000);
+      if (box.form) box.form.requestSubmit ? box.form.requestSubmit() : box.form.submit();
+    });
+  });
+})();

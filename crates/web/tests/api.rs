@@ -627,3 +627,42 @@ async fn unknown_names_come_with_suggestions() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn an_eq_preset_travels_in_the_body_and_the_link() {
+    // +6 dB low shelf at 105 Hz on the O2 into an HD600 (flat 300 Ω, 97 dB/V, 7.24 V at
+    // full output): at 20 Hz the shelf adds +5.99 dB, so the 110 dB target's 4.467 V
+    // becomes 8.90 V against 7.24 V — 1.8 dB short: checks.eq is a problem.
+    let preset = "Preamp: -6 dB\nFilter 1: ON LSC Fc 105 Hz Gain 6 dB Q 0.7\n";
+    let (status, _, body) = post(
+        "/api/v1/check",
+        json!({"amp": "nwavguy-objective2-o2", "load": "sennheiser-hd600", "eq": preset}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json_of(&body);
+    assert_eq!(v["checks"]["eq"]["status"], "problem");
+    assert!((v["eq"]["worst_headroom_db"].as_f64().unwrap() + 1.79).abs() < 0.02, "{}", v["eq"]);
+    assert!(v["curve"][0]["required_voltage_vrms"].is_f64());
+    // A broken preset: 400 naming the field and the line.
+    let (status, _, body) = post(
+        "/api/v1/check",
+        json!({"amp": "o2", "load": "hd600", "eq": "Filter 1: ON PK Fc 100 Hz Gain 3 dB\n"}).to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let v = json_of(&body);
+    assert_eq!(v["field"], "eq");
+    assert!(v["error"].as_str().unwrap().contains(":1: Q: missing"), "{v}");
+    // The page: the preset in the query gives the EQ section, the check and the chart.
+    let q: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("amp", "nwavguy-objective2-o2")
+        .append_pair("load", "sennheiser-hd600")
+        .append_pair("eq", preset)
+        .finish();
+    let (status, _, body) = get(&format!("/?{q}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("With the EQ") && html.contains("chart-eq"));
+    assert!(html.contains("Preamp: -6 dB"), "the textarea keeps the preset");
+}

@@ -53,10 +53,19 @@ fn crash_corpus(dir: &Path) -> (Vec<String>, Vec<String>) {
     let mut bad: Vec<String> = ["rate0.wav", "stsc.m4a", "stsz.m4a"]
         .map(String::from)
         .to_vec();
+    // A fuzz input's first byte picks the extension (as the audio target does), the rest
+    // is the file.
     let found = super::repo_root().join("fuzz/regressions/audio");
+    let exts = ampmatch_audio::AUDIO_EXTENSIONS;
     for e in std::fs::read_dir(&found).into_iter().flatten().flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        std::fs::copy(e.path(), dir.join(&name)).unwrap();
+        let data = std::fs::read(e.path()).unwrap();
+        let Some((&pick, rest)) = data.split_first() else { continue };
+        let name = format!(
+            "{}.{}",
+            e.file_name().to_string_lossy(),
+            exts[pick as usize % exts.len()]
+        );
+        std::fs::write(dir.join(&name), rest).unwrap();
         bad.push(name);
     }
     (vec!["good.wav".into(), "good.m4a".into()], bad)

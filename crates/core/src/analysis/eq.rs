@@ -159,3 +159,16 @@ fn decide(p: &Pair, r: &EqReport, volume: Option<&Volume>) -> Check {
         "dB",
     )
 }
+
+/// A graphic EQ that cancels the response deviation the output impedance causes: at every
+/// `step`-th point of the curve (the curve's grid is 48 points per octave; 4 gives 12),
+/// the negative of the deviation there. `None` when the deviation is not known (no
+/// impedance curve, or no output impedance).
+pub fn correction_points(curve: &[CurvePoint], step: usize) -> Option<Vec<(f64, f64)>> {
+    curve
+        .iter()
+        .step_by(step.max(1))
+        .map(|p| p.deviation_db.map(|d| (p.frequency_hz, -d)))
+        .collect::<Option<Vec<_>>>()
+        .filter(|v| !v.is_empty())
+}

@@ -92,6 +92,25 @@ pub fn fold_track(
         }),
         _ => {}
     }
+    // With an EQ the levels are the EQ'd track's (preamp included): a true peak over full
+    // scale clips in the digital path, before any amplifier.
+    if let Some(eq) = &report.eq
+        && levels.true_peak_dbtp > 0.0
+    {
+        report.findings.insert(
+            0,
+            Finding {
+                severity: Severity::Warning,
+                rule: Rule::EqDigitalClip,
+                message: format!(
+                    "with the EQ and its {:.1} dB preamp this track peaks at {:+.2} dBTP: it clips in the digital path; a preamp of {:.1} dB or lower keeps it clean",
+                    eq.preamp_db,
+                    levels.true_peak_dbtp,
+                    eq.preamp_db - levels.true_peak_dbtp
+                ),
+            },
+        );
+    }
     report.track = Some(TrackCheck {
         integrated_lufs: levels.integrated_lufs,
         true_peak_dbtp: levels.true_peak_dbtp,
