@@ -208,3 +208,81 @@ pub fn write_frd(points: &[FrdPoint], title: &str) -> String {
     }
     s
 }
+
+/// Reads a frequency response as people have them: an AutoEq / squig.link CSV with a header
+/// (`frequency,raw,…`: the `raw` column, else the second), or two-column text like .frd.
+/// Returns (frequency Hz, level dB), frequency rising.
+pub fn parse_fr(text: &str, file: &str) -> Result<Vec<(f64, f64)>> {
+    let first = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty());
+    let Some((header_at, header)) = first.filter(|(_, l)| {
+        l.trim_start()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+    }) else {
+        return Ok(parse_frd(text, file)?
+            .iter()
+            .map(|p| (p.frequency_hz, p.level_db))
+            .collect());
+    };
+    let names: Vec<String> = header
+        .split(',')
+        .map(|n| n.trim().to_ascii_lowercase())
+        .collect();
+    if names.first().map(String::as_str) != Some("frequency") {
+        return Err(Error::Measurement {
+            file: file.into(),
+            line: header_at + 1,
+            message: format!(
+                "a CSV header must start with `frequency` (AutoEq: frequency,raw,…), found {:?}",
+                header.trim()
+            ),
+        });
+    }
+    let col = names.iter().position(|n| n == "raw").unwrap_or(1);
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(header_at + 1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        let bad = |what: &str, v: &str| Error::Measurement {
+            file: file.into(),
+            line: i + 1,
+            message: format!("{what} {v:?} is not a number"),
+        };
+        let f: f64 = cells[0].parse().map_err(|_| bad("frequency", cells[0]))?;
+        let cell = cells.get(col).copied().unwrap_or("");
+        // AutoEq leaves cells empty past a column's range: skip such rows.
+        if cell.is_empty() {
+            continue;
+        }
+        let v: f64 = cell.parse().map_err(|_| bad(&names[col], cell))?;
+        if !(f.is_finite() && f > 0.0 && v.is_finite() && v.abs() < 1000.0) {
+            return Err(Error::Measurement {
+                file: file.into(),
+                line: i + 1,
+                message: format!("{f} Hz, {v} dB: a frequency above 0 and a level within ±1000 dB"),
+            });
+        }
+        if out.last().is_some_and(|p| f <= p.0) {
+            return Err(Error::Measurement {
+                file: file.into(),
+                line: i + 1,
+                message: format!("frequency {f} Hz does not rise"),
+            });
+        }
+        out.push((f, v));
+    }
+    if out.len() < 2 {
+        return Err(Error::Measurement {
+            file: file.into(),
+            line: text.lines().count().max(1),
+            message: format!("{} data row(s); a response needs at least 2", out.len()),
+        });
+    }
+    Ok(out)
+}

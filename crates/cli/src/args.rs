@@ -212,6 +212,10 @@ pub struct SetupArgs {
     /// Sample rate the EQ's biquads run at, Hz (default 48000).
     #[arg(long, value_name = "HZ", requires = "eq")]
     pub eq_rate: Option<f64>,
+    /// The load's measured frequency response (AutoEq CSV `frequency,raw`, .frd or
+    /// two-column text): the report shows it as this output delivers it.
+    #[arg(long, value_name = "FILE")]
+    pub fr: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

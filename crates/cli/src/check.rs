@@ -20,11 +20,23 @@ fn input(a: &SetupArgs) -> Result<SetupInput> {
         )),
         None => None,
     };
+    let fr = match &a.fr {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("--fr {}: cannot read", path.display()))?;
+            Some(
+                ampmatch_catalog::zma::parse_fr(&text, &path.display().to_string())
+                    .context("--fr")?,
+            )
+        }
+        None => None,
+    };
     let mut i = SetupInput {
         preset: a.preset.clone(),
         enclosure: a.enclosure.clone(),
         gain: a.gain.clone(),
         eq,
+        fr,
         ..SetupInput::default()
     };
     i.set(FieldId::TargetSpl, a.target_spl)

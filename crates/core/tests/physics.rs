@@ -710,3 +710,39 @@ fn a_bass_shelf_costs_what_the_hand_calculation_says() {
     assert_eq!(r.checks.loudness.status, ampmatch_core::analysis::checks::Status::Ok);
     assert_eq!(r.verdict, Verdict::Insufficient);
 }
+
+#[test]
+fn switching_an_eq_on_changes_the_level_by_its_average_gain() {
+    // A preset whose only filter does nothing (a 0 dB peak) and a −6 dB preamp: switching
+    // it on lowers the level by exactly 6 dB, it boosts nothing and needs no preamp.
+    let eq = ampmatch_core::eq::Eq::new(
+        "flat",
+        -6.0,
+        ampmatch_core::eq::Shape::Parametric {
+            filters: vec![ampmatch_core::eq::Filter {
+                kind: ampmatch_core::eq::FilterKind::Peaking,
+                fc_hz: 1000.0,
+                gain_db: 0.0,
+                q: 1.0,
+            }],
+        },
+    )
+    .unwrap();
+    let load = headphone("x", 32.0, 100.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let ctx = ampmatch_core::analysis::Context {
+        eq: Some(ampmatch_core::analysis::eq::EqSetting { eq, rate_hz: 48_000.0 }),
+        ..Default::default()
+    };
+    let r = ampmatch_core::analysis::analyze_in(
+        "amp",
+        &output_with(&[(None, 2.0)], Some(1.0)),
+        &load,
+        Target::default(),
+        &ctx,
+        &Settings::default(),
+    );
+    let e = r.eq.unwrap();
+    close(e.level_jump_db, -6.0, 1e-9, "level jump");
+    close(e.max_boost_db, 0.0, 1e-9, "no boost");
+    assert_eq!(e.needed_preamp_db.to_bits(), 0.0f64.to_bits(), "needs 0 dB, not -0");
+}

@@ -59,6 +59,9 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
     if report.eq.is_some() {
         kinds.push(ChartKind::EqVoltage);
     }
+    if report.curve.iter().any(|p| p.fr_db.is_some()) {
+        kinds.push(ChartKind::Heard);
+    }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
@@ -89,6 +92,9 @@ pub enum ChartKind {
     /// With an EQ: the voltage the boosted target needs (dashed) against what the output
     /// delivers (solid), over frequency.
     EqVoltage,
+    /// With a measured response: the response as this output delivers it (solid) and as
+    /// measured (dashed).
+    Heard,
 }
 
 impl ChartKind {
@@ -101,6 +107,7 @@ impl ChartKind {
             "max-spl" => Some(ChartKind::MaxSpl),
             "power" => Some(ChartKind::Power),
             "eq" => Some(ChartKind::EqVoltage),
+            "heard" => Some(ChartKind::Heard),
             _ => None,
         }
     }
@@ -147,6 +154,7 @@ fn series_of(kind: ChartKind, reports: &[&Report]) -> Vec<Series> {
                 ChartKind::Deviation => curve(|p| p.deviation_db),
                 ChartKind::MaxSpl => curve(|p| p.max_spl_db),
                 ChartKind::EqVoltage => curve(|p| p.available_voltage_vrms),
+                ChartKind::Heard => curve(|p| p.heard_db.or(p.fr_db)),
                 ChartKind::Power => r
                     .power_vs_load
                     .iter()
@@ -175,6 +183,12 @@ fn titles(kind: ChartKind) -> (&'static str, &'static str, &'static str, (f64, f
             "Voltage with the EQ: available (solid), needed (dashed)",
             "Hz",
             "V rms",
+            audio,
+        ),
+        ChartKind::Heard => (
+            "Response as delivered (solid), as measured (dashed)",
+            "Hz",
+            "dB",
             audio,
         ),
         ChartKind::Power => (
@@ -240,6 +254,18 @@ fn draw_chart(
                 .filter_map(|p| p.required_voltage_vrms.map(|v| (p.frequency_hz, v)))
                 .collect()
         };
+        let measured = |r: &Report| -> Vec<(f64, f64)> {
+            r.curve
+                .iter()
+                .filter_map(|p| p.fr_db.map(|v| (p.frequency_hz, v)))
+                .collect()
+        };
+        if kind == ChartKind::Heard {
+            for (_, v) in reports.iter().flat_map(|r| measured(r)) {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
         if kind == ChartKind::EqVoltage {
             for (_, v) in reports.iter().flat_map(|r| needed(r)) {
                 lo = lo.min(v);
@@ -303,6 +329,7 @@ fn draw_chart(
                 ChartKind::Phase => 20.0,
                 ChartKind::MaxSpl => 6.0,
                 ChartKind::EqVoltage => 0.2 * hi.abs(),
+                ChartKind::Heard => 6.0,
                 _ => 0.2 * hi.abs().max(1.0),
             };
             let (lo, hi) = padded(lo, hi, min_span);
@@ -336,6 +363,15 @@ fn draw_chart(
                         6,
                         4,
                         colored(i).mix(0.7).into(),
+                    ))
+                    .map_err(draw_err)?;
+                }
+                if kind == ChartKind::Heard {
+                    c.draw_series(DashedLineSeries::new(
+                        measured(reports[i]),
+                        6,
+                        4,
+                        colored(i).mix(0.6).stroke_width(1),
                     ))
                     .map_err(draw_err)?;
                 }

@@ -301,6 +301,25 @@ fn response(r: &Report) -> Section {
         ));
         lines.push(line("EPDR minimum", opt(r.epdr_min_ohm, "Ω")));
     }
+    if r.curve.iter().any(|p| p.fr_db.is_some()) {
+        // How far the output moves the measured response (EQ gain included when present).
+        let moved: Vec<f64> = r
+            .curve
+            .iter()
+            .filter_map(|p| Some(p.heard_db? - p.fr_db?))
+            .collect();
+        lines.push(line(
+            "measured response",
+            if moved.is_empty() {
+                "given; as delivered unknown (the deviation is not known)".into()
+            } else {
+                let (lo, hi) = moved
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+                format!("as delivered it moves by {lo:+.2} to {hi:+.2} dB (chart: heard)")
+            },
+        ));
+    }
     Section {
         title: "Sounds as intended?",
         lines,

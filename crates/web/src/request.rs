@@ -30,7 +30,7 @@ const GROUPS: &[(&str, &[&str])] = &[
 /// The keys of the body's top level or of one group, from the field table.
 pub fn allowed_keys(group: Option<&str>) -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = match group {
-        None => vec!["amp", "load", "output", "gain", "eq"],
+        None => vec!["amp", "load", "output", "gain", "eq", "fr"],
         Some(g) => GROUPS
             .iter()
             .find(|(name, _)| *name == g)
@@ -176,6 +176,13 @@ pub fn parse_check(body: &Value) -> Result<CheckRequest, ApiError> {
         gain: string_at(obj, "gain")?,
         // The preset's text itself; its name in reports is the field's.
         eq: string_at(obj, "eq")?.map(|text| ("eq".to_string(), text)),
+        fr: match string_at(obj, "fr")? {
+            Some(text) => Some(
+                ampmatch_catalog::zma::parse_fr(&text, "fr")
+                    .map_err(|e| ApiError::bad(Some("fr"), format!("fr: {e}")))?,
+            ),
+            None => None,
+        },
         ..SetupInput::default()
     };
     for f in FIELDS {

@@ -30,6 +30,8 @@ pub struct SetupInput {
     pub gain: Option<String>,
     /// An EQ preset: (its name, its text).
     pub eq: Option<(String, String)>,
+    /// The load's measured frequency response, (Hz, dB), already read.
+    pub fr: Option<Vec<(f64, f64)>>,
 }
 
 impl SetupInput {
@@ -142,6 +144,7 @@ impl Setup {
             preset,
             context: Context {
                 eq,
+                fr: input.fr.clone(),
                 listening,
                 preset: None,
                 cable: cable(&get)?,

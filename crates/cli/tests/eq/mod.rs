@@ -110,3 +110,34 @@ fn the_correction_eq_cancels_the_deviation_at_its_points() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("deviation is not known"));
 }
+
+#[test]
+fn a_measured_response_is_shown_as_this_output_delivers_it() {
+    // An AutoEq-style CSV: 0 dB at 20 Hz, +5 dB at 1 kHz, 0 dB at 20 kHz. Between points
+    // the response is linear in dB over log frequency: at √(20·1000) = 141.4 Hz, +2.5 dB.
+    // As delivered by the CXA81's 33 Ω output into the DT 1990 Pro: response + deviation.
+    let dir = tempfile::tempdir().unwrap();
+    let fr = dir.path().join("DT 1990 Pro.csv");
+    std::fs::write(&fr, "frequency,raw,error\n20,0.0,0\n1000,5.0,0\n20000,0.0,0\n").unwrap();
+    let out = ampmatch(&[
+        "check", "--amp", "cambridge-audio-cxa81", "--load", "beyerdynamic-dt1990-pro",
+        "--fr", fr.to_str().unwrap(), "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for p in r["curve"].as_array().unwrap() {
+        let f = num(p, "frequency_hz");
+        let expected_fr = if f <= 1000.0 {
+            5.0 * (f / 20.0).ln() / 50f64.ln()
+        } else {
+            5.0 - 5.0 * (f / 1000.0).ln() / 20f64.ln()
+        };
+        close(num(p, "fr_db"), expected_fr, 1e-9, "measured response");
+        close(num(p, "heard_db"), expected_fr + num(p, "deviation_db"), 1e-9, "as delivered");
+    }
+    // A CSV without the frequency column first: a clear error at its line.
+    std::fs::write(&fr, "freq;raw\n20;0\n").unwrap();
+    let out = ampmatch(&["check", "--amp", "o2", "--load", "hd600", "--fr", fr.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(":1: a CSV header must start with `frequency`"));
+}

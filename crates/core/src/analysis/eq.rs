@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::checks::{Check, Status};
 use super::pair::Pair;
-use super::{CurvePoint, Rule, Volume};
+use super::{CurvePoint, Findings, Rule, Severity, Volume};
 use crate::eq::Eq;
 use crate::units::{db20, fmt_sig};
 
@@ -85,7 +85,8 @@ pub(super) fn check(
         preamp_db: eq.preamp_db,
         max_boost_db: max_boost.0.max(f64::MIN),
         max_boost_hz: max_boost.1,
-        needed_preamp_db: -max_boost.0.max(0.0),
+        // 0 − x rather than −x: a preset that only cuts needs 0 dB, not −0 dB.
+        needed_preamp_db: 0.0 - max_boost.0.max(0.0),
         level_jump_db: level_jump,
         worst_frequency_hz: worst.map(|w| w.1),
         worst_headroom_db: worst.map(|w| w.0),
@@ -171,4 +172,40 @@ pub fn correction_points(curve: &[CurvePoint], step: usize) -> Option<Vec<(f64, 
         .map(|p| p.deviation_db.map(|d| (p.frequency_hz, -d)))
         .collect::<Option<Vec<_>>>()
         .filter(|v| !v.is_empty())
+}
+
+/// A measured response at `f`: linear in dB over log frequency, held beyond its ends.
+fn response_at(fr: &[(f64, f64)], f: f64) -> f64 {
+    let (first, last) = (fr[0], fr[fr.len() - 1]);
+    if f <= first.0 {
+        return first.1;
+    }
+    if f >= last.0 {
+        return last.1;
+    }
+    let j = fr.partition_point(|p| p.0 <= f);
+    let (a, b) = (fr[j - 1], fr[j]);
+    a.1 + (b.1 - a.1) * ((f / a.0).ln() / (b.0 / a.0).ln())
+}
+
+/// The load's measured response as this output delivers it: response + the deviation the
+/// output impedance causes (+ the EQ's gain when there is one) at every curve point.
+pub(super) fn heard(curve: &mut [CurvePoint], fr: &[(f64, f64)], f: &mut Findings) {
+    if fr.len() < 2 {
+        return;
+    }
+    let mut unknown = false;
+    for pt in curve.iter_mut() {
+        let r = response_at(fr, pt.frequency_hz);
+        pt.fr_db = Some(r);
+        pt.heard_db = pt.deviation_db.map(|d| r + d + pt.eq_gain_db.unwrap_or(0.0));
+        unknown |= pt.heard_db.is_none();
+    }
+    if unknown {
+        f.add(
+            Severity::Info,
+            Rule::ResponseUnknown,
+            "the response as heard needs the deviation (the load's impedance curve and the output impedance); only the measured response is shown".into(),
+        );
+    }
 }

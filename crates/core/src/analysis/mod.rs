@@ -236,6 +236,13 @@ pub struct CurvePoint {
     /// With an EQ: the most the output puts across the load here, V rms.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub available_voltage_vrms: Option<f64>,
+    /// With a measured frequency response: the response here, dB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fr_db: Option<f64>,
+    /// With a measured frequency response: the response as this output delivers it —
+    /// response + deviation (+ the EQ's gain, with an EQ), dB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heard_db: Option<f64>,
 }
 
 /// The listening position in a loudspeaker report.
@@ -281,6 +288,8 @@ pub struct Context {
     pub gain_mode: Option<String>,
     /// An equaliser preset in the chain.
     pub eq: Option<eq::EqSetting>,
+    /// The load's measured frequency response, (Hz, dB), frequency rising.
+    pub fr: Option<Vec<(f64, f64)>>,
 }
 
 /// Power into one resistive load.
@@ -490,6 +499,9 @@ pub fn analyze_in(
         }
     }
     let (eq, eq_check) = eq.unzip();
+    if let Some(fr) = &context.fr {
+        eq::heard(&mut resp.curve, fr, &mut f);
+    }
     let checks = Checks {
         loudness: level::loudness_check(&p, headroom, &max, limited_by),
         response,

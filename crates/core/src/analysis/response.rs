@@ -77,6 +77,8 @@ pub(super) fn curve(p: &Pair, f: &mut Findings) -> Response {
                 // Kept for the EQ step (which compares it with what the EQ asks); cleared
                 // from reports without an EQ.
                 available_voltage_vrms: available,
+                fr_db: None,
+                heard_db: None,
             });
         }
         if held && let ImpedanceModel::Measured(c) = m {
