@@ -247,7 +247,9 @@ impl Eq {
     }
 }
 
-fn graphic_gain(points: &[(f64, f64)], f: f64) -> f64 {
+/// (Hz, dB) points at `f`: linear in dB over log frequency, held beyond the ends (a
+/// graphic EQ's gain, a measured response). `points` must not be empty.
+pub(crate) fn graphic_gain(points: &[(f64, f64)], f: f64) -> f64 {
     let (first, last) = (points[0], points[points.len() - 1]);
     if f <= first.0 {
         return first.1;

@@ -174,20 +174,6 @@ pub fn correction_points(curve: &[CurvePoint], step: usize) -> Option<Vec<(f64, 
         .filter(|v| !v.is_empty())
 }
 
-/// A measured response at `f`: linear in dB over log frequency, held beyond its ends.
-fn response_at(fr: &[(f64, f64)], f: f64) -> f64 {
-    let (first, last) = (fr[0], fr[fr.len() - 1]);
-    if f <= first.0 {
-        return first.1;
-    }
-    if f >= last.0 {
-        return last.1;
-    }
-    let j = fr.partition_point(|p| p.0 <= f);
-    let (a, b) = (fr[j - 1], fr[j]);
-    a.1 + (b.1 - a.1) * ((f / a.0).ln() / (b.0 / a.0).ln())
-}
-
 /// The load's measured response as this output delivers it: response + the deviation the
 /// output impedance causes (+ the EQ's gain when there is one) at every curve point.
 pub(super) fn heard(curve: &mut [CurvePoint], fr: &[(f64, f64)], f: &mut Findings) {
@@ -196,7 +182,7 @@ pub(super) fn heard(curve: &mut [CurvePoint], fr: &[(f64, f64)], f: &mut Finding
     }
     let mut unknown = false;
     for pt in curve.iter_mut() {
-        let r = response_at(fr, pt.frequency_hz);
+        let r = crate::eq::graphic_gain(fr, pt.frequency_hz);
         pt.fr_db = Some(r);
         pt.heard_db = pt.deviation_db.map(|d| r + d + pt.eq_gain_db.unwrap_or(0.0));
         unknown |= pt.heard_db.is_none();
