@@ -42,11 +42,24 @@ pub fn run(a: &RankArgs) -> Result<()> {
                     "reason": text::reason(r, false), "decided_by": decided_by,
                     "unknown": r.checks.unknown(), "checks": r.checks,
                     "headroom_db": r.headroom_db, "max_spl_db": r.max.spl_db,
-                    "deviation_spread_db": r.deviation_spread_db})
+                    "deviation_spread_db": r.deviation_spread_db,
+                    "recommended_w": r.sizing.as_ref().map(|s| s.recommended_w),
+                    "amplifier_w": r.sizing.as_ref().and_then(|s| s.amplifier_w)})
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
+    }
+    // For a rated loudspeaker: the power range to look for (the same for every amplifier).
+    if a.load.is_some()
+        && let Some(s) = rows.first().and_then(|row| row.report.sizing.as_ref())
+    {
+        println!(
+            "recommended amplifier power for {}: {}–{} continuous into its impedance (rules side by side: ampmatch check --load … --amp …)\n",
+            rows[0].report.load,
+            ampmatch_core::units::fmt_power(Some(s.recommended_w.min)),
+            ampmatch_core::units::fmt_power(Some(s.recommended_w.max))
+        );
     }
     for (i, (id, r)) in rows.iter().map(|row| (row.id, &row.report)).enumerate() {
         let other = if a.amp.is_some() { &r.load } else { &r.amp };

@@ -47,6 +47,9 @@ pub enum Supply {
     Battery {
         /// Capacity, mAh, when known.
         capacity_mah: Option<f64>,
+        /// The battery's nominal voltage, V, when known (one Li-ion cell: 3.7 V).
+        #[serde(default)]
+        voltage_v: Option<f64>,
     },
     /// Mains, directly or through an adapter.
     Mains,

@@ -357,3 +357,87 @@ fn class_d_filter_formula() {
     let (h, _) = chain.at(20_000.0, Complex64::new(1e12, 0.0));
     close(h.norm(), 1.0 / (1.0 - 0.107_37), 1e-4, "open load");
 }
+
+#[test]
+fn sizing_rules_side_by_side_on_the_founding_example() {
+    // The founding article's example: a speaker rated 400 W continuous at 7 Ω wants an
+    // 800 W amplifier by its 2× rule. Side by side: 80–250 % → 320–1000 W; match RMS →
+    // 400 W; Crown 2–4× with a limiter → 800–1600 W. Crest-factor method, 92 dB/1W/1m at
+    // 1 m free field (Crown's 15 m case scaled: a 100 dB peak at 1 m needs
+    // 10^((100 − 92)/10) = 6.31 W). Recommended: at least max(6.31, 400) = 400 W, at most
+    // 2 × 400 = 800 W.
+    let mut load = speaker(7.0, 92.0, SensitivityUnit::Db1W);
+    load.power_handling = Some(PowerHandling {
+        continuous_w: Some(400.0),
+        ..PowerHandling::default()
+    });
+    let r = analyze_in(
+        "amp",
+        &amp_watts(600.0, 7.0),
+        &load,
+        Target::Peak { spl_db: 100.0 },
+        &free_field(1.0),
+        &Settings::default(),
+    );
+    let s = r.sizing.as_ref().expect("a speaker with a rating gets sizing");
+    let rule = |id: &str| s.rules.iter().find(|x| x.rule == id).unwrap();
+    close(rule("twice-continuous").min_w, 800.0, 1e-9, "2×");
+    close(rule("80-250-percent").min_w, 320.0, 1e-9, "80 %");
+    close(rule("80-250-percent").max_w.unwrap(), 1000.0, 1e-9, "250 %");
+    close(rule("match-rms").max_w.unwrap(), 400.0, 1e-9, "match");
+    close(rule("crown-limiter").max_w.unwrap(), 1600.0, 1e-9, "Crown 4×");
+    close(rule("crest-factor").min_w, 10f64.powf(0.8), 1e-6, "peaks at 1 m");
+    close(s.recommended_w.min, 400.0, 1e-9, "recommended min");
+    close(s.recommended_w.max, 800.0, 1e-9, "recommended max");
+    close(s.amplifier_w.unwrap(), 600.0, 1e-6, "the amplifier's power into 7 Ω");
+    // A headphone gets no sizing.
+    let r = analyze_in(
+        "amp",
+        &amp_watts(1.0, 32.0),
+        &ampmatch_core::load::Load::headphone("h", ampmatch_core::load::HeadphoneForm::OverEar),
+        Target::default(),
+        &Context::default(),
+        &Settings::default(),
+    );
+    assert!(r.sizing.is_none());
+}
+
+#[test]
+fn battery_life_by_hand() {
+    // A battery amp: 2000 mAh at one Li-ion cell (3.7 V assumed) = 7.4 Wh. Class AB, 1 W
+    // into 32 Ω at full output. The listening target: 110 dB peak on a 100 dB/V, 32 Ω
+    // headphone → V = 10^(10/20) = 3.162 V, P = 3.162²/32 = 0.3125 W at the peak; the
+    // average, 17 dB below: 0.3125·10^(−1.7) = 0.006235 W. Class AB draws (4/π)·√(P·Pmax)
+    // per channel: √(0.006235·1) = 0.07896 → 0.10054 W, two channels 0.2011 W →
+    // 7.4/0.2011 = 36.8 h. At full: (4/π)·1 = 1.2732 W per channel, 2.5465 W → 2.906 h.
+    let mut out = amp_watts(1.0, 32.0);
+    out.output_impedance = Some(SourceImpedance::Resistive { ohm: 0.0 });
+    out.supply = Some(ampmatch_core::amplifier::Supply::Battery {
+        capacity_mah: Some(2000.0),
+        voltage_v: None,
+    });
+    out.class = Some(ampmatch_core::amplifier::AmpClass::AB);
+    let mut load =
+        ampmatch_core::load::Load::headphone("h", ampmatch_core::load::HeadphoneForm::OverEar);
+    load.nominal_impedance_ohm = Some(32.0);
+    load.sensitivity = Some(Sensitivity {
+        value_db: 100.0,
+        unit: SensitivityUnit::DbPerV,
+    });
+    let r = analyze_in(
+        "amp",
+        &out,
+        &load,
+        Target::Peak { spl_db: 110.0 },
+        &Context::default(),
+        &Settings::default(),
+    );
+    let b = r.battery.as_ref().expect("a battery output");
+    close(b.capacity_wh.unwrap(), 7.4, 1e-9, "capacity");
+    close(b.at_listening_w.unwrap(), 0.2011, 0.0005, "draw at the listening level");
+    close(b.hours_at_listening.unwrap(), 36.8, 0.1, "hours at the listening level");
+    close(b.at_full_w.unwrap(), 2.5465, 0.0005, "draw at full output");
+    close(b.hours_at_full.unwrap(), 2.906, 0.005, "hours at full output");
+    assert!(b.assumptions.iter().any(|a| a.contains("3.7 V")));
+    assert!(b.assumptions.iter().any(|a| a.contains("upper bound")));
+}

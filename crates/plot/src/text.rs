@@ -389,10 +389,67 @@ fn eq(r: &Report) -> Option<Section> {
     })
 }
 
+/// "Sizing the amplifier": the common rules side by side, for a rated loudspeaker.
+fn sizing(r: &Report) -> Option<Section> {
+    let s = r.sizing.as_ref()?;
+    let w = |x: f64| power(Some(x));
+    let mut lines = vec![line(
+        "speaker rating",
+        format!("{} continuous ({})", w(s.continuous_w), s.rating_basis),
+    )];
+    for rule in &s.rules {
+        let range = match rule.max_w {
+            Some(m) if (m - rule.min_w).abs() < 1e-9 => w(m),
+            Some(m) => format!("{}–{}", w(rule.min_w), w(m)),
+            None => format!("≥ {}", w(rule.min_w)),
+        };
+        lines.push(line(rule.rule, format!("{range} — against {}", rule.protects)));
+    }
+    lines.push(line(
+        "recommended",
+        format!(
+            "{}–{}; this amplifier: {}",
+            w(s.recommended_w.min),
+            w(s.recommended_w.max),
+            power(s.amplifier_w)
+        ),
+    ));
+    Some(Section {
+        title: "Sizing the amplifier",
+        lines,
+    })
+}
+
+/// "On battery": what the output draws and how long it plays.
+fn battery(r: &Report) -> Option<Section> {
+    let b = r.battery.as_ref()?;
+    let hours = |h: Option<f64>| h.map_or("unknown".into(), |h| format!("{h:.1} h"));
+    let mut lines = vec![
+        line("capacity", opt(b.capacity_wh, "Wh")),
+        line(
+            "at the listening level",
+            format!("{} drawn, {}", power(b.at_listening_w), hours(b.hours_at_listening)),
+        ),
+        line(
+            "at full output",
+            format!("{} drawn, {}", power(b.at_full_w), hours(b.hours_at_full)),
+        ),
+    ];
+    for a in &b.assumptions {
+        lines.push(line("assumed", a.clone()));
+    }
+    Some(Section {
+        title: "On battery",
+        lines,
+    })
+}
+
 /// The report's figures, one section per question.
 pub fn sections(r: &Report) -> Vec<Section> {
     let mut v = vec![loudness(r), response(r), hiss(r)];
     v.extend(eq(r));
+    v.extend(sizing(r));
+    v.extend(battery(r));
     v
 }
 

@@ -445,6 +445,13 @@ fn supply(ctx: &Ctx, o: &OutputFile, opath: &str) -> Result<Option<Supply>> {
                     ctx.range(&path, c, 0.0, true, 1e6, "mAh")
                 })
                 .transpose()?,
+            voltage_v: o
+                .battery_voltage_v
+                .map(|v| {
+                    let path = format!("{opath}.battery_voltage_v");
+                    ctx.range(&path, v, 1.0, false, 60.0, "V")
+                })
+                .transpose()?,
         }),
         Some(SupplyKind::Mains) => Some(Supply::Mains),
         Some(SupplyKind::Other) => Some(Supply::Other {

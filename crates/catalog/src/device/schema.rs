@@ -146,6 +146,7 @@ with_figures! {
         supply: Option<SupplyKind>,
         supply_note: Option<String>,
         battery_capacity_mah: Option<f64>,
+        battery_voltage_v: Option<f64>,
         note: Option<String>,
         bridged_from: Option<String>,
         sources: Option<Vec<SourceFile>>,

@@ -15,6 +15,7 @@
 
 pub mod checks;
 pub mod eq;
+pub mod sizing;
 mod connection;
 mod level;
 mod loudspeaker;
@@ -392,6 +393,14 @@ pub struct Report {
     /// With an EQ preset: what it costs the amplifier (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eq: Option<eq::EqReport>,
+    /// For a loudspeaker with a power rating: the sizing rules side by side (absent
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sizing: Option<sizing::Sizing>,
+    /// For a battery or bus-powered output: what it draws and how long it plays (absent
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub battery: Option<sizing::Battery>,
     /// Power the output delivers into resistive loads from 1 Ω to 1 kΩ (log-spaced), from
     /// the fitted limits: what the output can do across loads, not just this one.
     pub power_vs_load: Vec<PowerPoint>,
@@ -481,6 +490,8 @@ pub fn analyze_in(
     let (noise_spl, dynamic_range, hiss) = noise::check(&p, &max, &mut f);
     let (volume, volume_check) = volume::check(&p, &required, &mut f);
     let power_draw = supply::draw(&p, &max, &required);
+    let sizing = sizing::sizing(&p, &max, &required);
+    let battery = sizing::battery(&p, &max, &required);
     let hearing = safety::hearing(&p, &max, &mut f);
     let damage = match speaker.damage.clone() {
         Some(d) => d,
@@ -549,6 +560,8 @@ pub fn analyze_in(
         power_draw,
         track: None,
         eq,
+        sizing,
+        battery,
         power_vs_load: level::power_vs_load(&p),
         fit: p.fit,
         curve: resp.curve,
