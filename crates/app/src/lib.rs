@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod check;
+pub mod adapter;
 pub mod docs;
 mod rank;
 mod resolve;

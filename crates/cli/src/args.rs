@@ -42,6 +42,8 @@ pub enum Command {
         #[command(subcommand)]
         command: MeasureCommand,
     },
+    /// Design a resistor adapter (series + shunt) to run headphones from a speaker amplifier.
+    Adapter(AdapterArgs),
     /// Internal: decode the files named on stdin, one JSON line each (what `track` and
     /// `check --track` start so that a file that crashes the decoder costs only itself).
     #[command(hide = true)]
@@ -74,6 +76,9 @@ pub struct CheckArgs {
     /// Write an SVG of the load's impedance, the deviation and the maximum SPL.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// Analyse the output through a resistor adapter: SERIES,SHUNT in Ω (see `adapter`).
+    #[arg(long, value_name = "SERIES,SHUNT")]
+    pub adapter: Option<String>,
     /// Write a GraphicEQ (Equalizer APO) that cancels the response deviation this output
     /// impedance causes with this load (needs a known impedance curve and output impedance).
     #[arg(long, value_name = "FILE.txt")]
@@ -97,6 +102,31 @@ pub struct TrackArgs {
     /// isolation costs; a file that crashes the decoder then ends the whole run).
     #[arg(long, hide = true)]
     pub decode_in_process: bool,
+}
+
+/// `ampmatch adapter`.
+#[derive(Debug, Args)]
+pub struct AdapterArgs {
+    /// The speaker amplifier: catalog name, id, or a device file (.toml).
+    #[arg(long)]
+    pub amp: String,
+    /// The headphone: catalog name, id, or a device file (.toml).
+    #[arg(long)]
+    pub load: String,
+    /// The amplifier output to use (default: its speaker output).
+    #[arg(long)]
+    pub output: Option<String>,
+    /// The loudest full output may be at the ear, dB SPL peak (with the headphone's higher
+    /// sensitivity reading).
+    #[arg(long, value_name = "DB", default_value_t = 120.0)]
+    pub max_spl: f64,
+    /// The source impedance to aim for, Ω (default: 1/8 of the headphone's lowest
+    /// impedance).
+    #[arg(long, value_name = "OHM")]
+    pub source_ohm: Option<f64>,
+    /// Print the design as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `ampmatch rank`.

@@ -113,15 +113,40 @@ pub fn load(catalog: &Catalog, name: &str) -> Result<LoadDevice> {
     .map_err(explain)
 }
 
+/// The output to analyse: the one named, except through an adapter, where the adapted
+/// output is the amplifier's only one.
+fn analysed_output(a: &CheckArgs) -> Option<&str> {
+    if a.adapter.is_some() {
+        None
+    } else {
+        a.output.as_deref()
+    }
+}
+
 pub fn run(a: &CheckArgs) -> Result<()> {
     let setup = setup(&a.setup, a.listening_level)?;
     let catalog = Catalog::builtin();
     let amp = amp(&catalog, &a.amp).context("--amp")?;
     let load = load(&catalog, &a.load).context("--load")?;
+    let amp = match &a.adapter {
+        None => amp,
+        Some(text) => {
+            let parts: Vec<f64> = text
+                .split(',')
+                .map(|p| p.trim().parse::<f64>())
+                .collect::<std::result::Result<_, _>>()
+                .ok()
+                .filter(|v: &Vec<f64>| v.len() == 2)
+                .ok_or_else(|| anyhow::anyhow!("--adapter {text:?}: expected SERIES,SHUNT in Ω, e.g. 100,10"))?;
+            let r = ampmatch_core::adapter::Resistors::new(parts[0], parts[1])
+                .map_err(|e| anyhow::anyhow!("--adapter: {e}"))?;
+            ampmatch_app::adapter::through(&amp, a.output.as_deref(), r).context("--adapter")?
+        }
+    };
     let report = match (&a.track, setup.listening_level_db) {
         (Some(path), Some(level)) => track_report(&setup, &amp, &load, a, path, level)?,
         _ => setup
-            .analyze(&amp, &load, a.output.as_deref())
+            .analyze(&amp, &load, analysed_output(a))
             .map_err(explain)?,
     };
     if let Some(path) = &a.plot {
@@ -180,7 +205,7 @@ fn track_report(
     let mut setup = setup.clone();
     setup.target = Some(levels.target(level));
     let mut report = setup
-        .analyze(amp, load, a.output.as_deref())
+        .analyze(amp, load, analysed_output(a))
         .map_err(explain)?;
     fold_track(&mut report, levels, level, &|dbfs| {
         track.fraction_above(dbfs).unwrap_or(0.0)

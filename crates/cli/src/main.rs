@@ -1,6 +1,7 @@
 //! `ampmatch`: can this amplifier drive that load, and how well?
 #![forbid(unsafe_code)]
 
+mod adapter;
 mod args;
 mod catalog_cmd;
 mod check;
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         args::Command::Serve { addr } => serve::run(addr),
         args::Command::Catalog { command } => catalog_cmd::run(&command),
         args::Command::Measure { command } => measure::run(&command),
+        args::Command::Adapter(a) => adapter::run(&a),
         args::Command::DecodeWorker => track::worker(),
     };
     match result {

@@ -19,6 +19,9 @@ pub enum Error {
     /// An equaliser preset is malformed.
     #[error("EQ preset: {0}")]
     Eq(String),
+    /// A resistor adapter cannot be designed or analysed.
+    #[error("adapter: {0}")]
+    Adapter(String),
     /// An amplifier has no output of the requested name.
     #[error("amplifier {amp:?} has no output {requested:?}; its outputs are: {available}")]
     NoSuchOutput {

@@ -746,3 +746,35 @@ fn switching_an_eq_on_changes_the_level_by_its_average_gain() {
     close(e.max_boost_db, 0.0, 1e-9, "no boost");
     assert_eq!(e.needed_preamp_db.to_bits(), 0.0f64.to_bits(), "needs 0 dB, not -0");
 }
+
+#[test]
+fn adapter_for_a_20_v_amp_into_a_300_ohm_headphone_by_hand() {
+    // 20 V open circuit, 0 Ω; headphone 300 Ω flat, 97 dB/V; at most 120 dB at the ear.
+    // Shunt: 300/8 = 37.5 Ω → E24 at or below: 36 Ω. Needed across the headphone:
+    // 10^((120 − 97)/20) = 14.125 V, so V_hp/V_amp ≤ 0.70627; 36 ∥ 300 = 32.143 Ω, series
+    // ≥ 32.143/0.70627 − 32.143 = 13.37 Ω → E24 at or above: 15 Ω.
+    // Then: the amplifier sees 15 + 32.143 = 47.143 Ω, I = 20/47.143 = 0.42424 A,
+    // V_hp = 13.636 V → 97 + 20·log10(13.636) = 119.69 dB; attenuation
+    // 20·log10(32.143/47.143) = −3.327 dB; source 15 ∥ 36 = 10.588 Ω; series dissipates
+    // 0.42424²·15 = 2.700 W (buy 10 W: the next rating ≥ 2×), shunt 13.636²/36 = 5.165 W
+    // (buy 25 W).
+    let load = headphone("hp", 300.0, 97.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let out = output_with(&[(None, 20.0)], Some(0.0));
+    let d = ampmatch_core::adapter::design(&out, &load, 120.0, None, &Settings::default()).unwrap();
+    close(d.shunt_ohm, 36.0, 1e-9, "shunt");
+    close(d.series_ohm, 15.0, 1e-9, "series");
+    close(d.amp_load_ohm, 47.143, 0.001, "amp load");
+    close(d.max_spl_db.unwrap(), 119.69, 0.01, "full output at the ear");
+    close(d.attenuation_db, -3.327, 0.001, "attenuation");
+    close(d.source_impedance_ohm, 10.588, 0.001, "source impedance");
+    close(d.series_power_w.unwrap(), 2.700, 0.001, "series dissipation");
+    close(d.shunt_power_w.unwrap(), 5.165, 0.001, "shunt dissipation");
+    assert_eq!(d.series_wattage_w, Some(10.0));
+    assert_eq!(d.shunt_wattage_w, Some(25.0));
+    assert!(d.feasible);
+    // A bridged output into a 3-pole plug cannot work with a plain adapter.
+    let mut bridged = out.clone();
+    bridged.bridged = Some(true);
+    let d = ampmatch_core::adapter::design(&bridged, &load, 120.0, None, &Settings::default()).unwrap();
+    assert!(!d.feasible && d.notes.iter().any(|n| n.contains("4-wire")), "{:?}", d.notes);
+}

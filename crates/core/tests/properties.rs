@@ -167,3 +167,20 @@ proptest! {
         assert_all_finite(&r);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A designed adapter never lets full output exceed the safe level at the ear.
+    #[test]
+    fn an_adapter_design_stays_under_the_safe_level(
+        v in 0.5f64..150.0, zo in 0.0f64..2.0, z in 8.0f64..600.0, sens in 80.0f64..125.0,
+        safe in 100.0f64..130.0,
+    ) {
+        let load = headphone(z, sens);
+        let d = ampmatch_core::adapter::design(&output(&[(None, v)], zo), &load, safe, None, &Settings::default()).unwrap();
+        let m = d.max_spl_db.unwrap();
+        prop_assert!(m <= safe + 1e-6, "{m} dB over {safe} dB with {d:?}");
+        prop_assert!(d.series_ohm > 0.0 && d.shunt_ohm > 0.0);
+    }
+}
