@@ -1,6 +1,7 @@
 //! Checking pairs: one amplifier × load with a setup, or every pair of two lists.
 
 use ampmatch_catalog::{AmpDevice, LoadDevice};
+use ampmatch_core::amplifier::AmpOutput;
 use ampmatch_core::analysis::{Report, Target, analyze_in};
 use ampmatch_core::listening::Preset;
 
@@ -53,6 +54,13 @@ impl Setup {
                 )
             }));
         }
+        Ok(self.analyze_output(&amp.amplifier.name, &out, load))
+    }
+
+    /// Analyses one output (already chosen) into `load` (already boxed): the setup's
+    /// target, or for a loudspeaker without one the preset's average + headroom at the seat.
+    pub fn analyze_output(&self, amp_name: &str, out: &AmpOutput, load: &LoadDevice) -> Report {
+        let speaker = load.load.is_speaker();
         let mut context = self.context.clone();
         let target = match self.target {
             Some(t) => t,
@@ -67,14 +75,7 @@ impl Setup {
             }
             None => Target::default(),
         };
-        Ok(analyze_in(
-            &amp.amplifier.name,
-            &out,
-            &load.load,
-            target,
-            &context,
-            &self.settings,
-        ))
+        analyze_in(amp_name, out, &load.load, target, &context, &self.settings)
     }
 }
 

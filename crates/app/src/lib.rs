@@ -9,6 +9,8 @@
 
 mod check;
 pub mod adapter;
+mod claims;
+pub mod explain;
 pub mod docs;
 mod rank;
 mod resolve;

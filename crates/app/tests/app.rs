@@ -333,3 +333,127 @@ fn degenerate_setup_values_are_refused() {
         assert!(e.render(Naming::Cli).1.contains("1e-308"), "{id:?}");
     }
 }
+
+mod explain {
+    //! The class statistics and the claims on a small catalog whose figures are known.
+    use ampmatch_app::Setup;
+    use ampmatch_app::explain::{Stats, explain};
+    use ampmatch_catalog::{Catalog, DeviceType, Entry};
+
+    fn entry(id: &'static str, device_type: DeviceType, category: &'static str, text: String) -> Entry {
+        Entry {
+            id,
+            brand: "T",
+            model: id,
+            device_type,
+            category,
+            path: "test.toml",
+            text: Box::leak(text.into_boxed_str()),
+        }
+    }
+
+    fn amp(id: &'static str, category: &'static str, outputs: &str) -> Entry {
+        let text = format!(
+            "type = \"amplifier\"\nid = \"{id}\"\nbrand = \"T\"\nmodel = \"{id}\"\ncategory = \"{category}\"\n{outputs}"
+        );
+        entry(id, DeviceType::Amplifier, category, text)
+    }
+
+    fn se(w_at_32: Option<f64>, zo: f64) -> String {
+        let power = w_at_32.map_or(String::new(), |w| format!("power = [{{ load_ohm = 32, power_w = {w} }}]\n"));
+        format!("[[outputs]]\nname = \"se\"\nkind = \"single-ended\"\n{power}output_impedance_ohm = {zo}\n")
+    }
+
+    fn spk(w_at_8: f64) -> String {
+        format!("[[outputs]]\nname = \"speaker\"\nkind = \"speaker\"\npower = [{{ load_ohm = 8, power_w = {w_at_8} }}]\noutput_impedance_ohm = 0.05\n")
+    }
+
+    fn headphone(id: &'static str, z: f64) -> Entry {
+        entry(id, DeviceType::Headphone, "", format!(
+            "type = \"headphone\"\nid = \"{id}\"\nbrand = \"T\"\nmodel = \"{id}\"\nform = \"over-ear\"\nimpedance_ohm = {z}\nsensitivity_db = 100\nsensitivity_unit = \"dB/V\"\n"
+        ))
+    }
+
+    fn speaker(id: &'static str, z: f64) -> Entry {
+        entry(id, DeviceType::Speaker, "", format!(
+            "type = \"speaker\"\nid = \"{id}\"\nbrand = \"T\"\nmodel = \"{id}\"\nimpedance_ohm = {z}\nsensitivity_db = 88\nsensitivity_ref = \"2.83V/1m\"\n"
+        ))
+    }
+
+    /// Headphone amps of 0.1, 0.5 and 3 W into 32 Ω (output impedance 0.5, 1, 0.2 Ω);
+    /// speaker amps of 100 and 200 W into 8 Ω; an integrated amplifier of 50 W into 8 Ω
+    /// with a 33 Ω headphone jack; headphones of 16, 32 and 300 Ω; speakers of 4 and 8 Ω.
+    fn catalog() -> Catalog {
+        let entries = vec![
+            amp("h1", "headphone", &se(Some(0.1), 0.5)),
+            amp("h2", "headphone", &se(Some(0.5), 1.0)),
+            amp("h3", "headphone", &se(Some(3.0), 0.2)),
+            amp("s1", "speaker", &spk(100.0)),
+            amp("s2", "speaker", &spk(200.0)),
+            amp("int", "integrated", &format!("{}{}", spk(50.0), se(None, 33.0))),
+            headphone("p16", 16.0),
+            headphone("p32", 32.0),
+            headphone("p300", 300.0),
+            speaker("k4", 4.0),
+            speaker("k8", 8.0),
+        ];
+        Catalog::from_entries(Box::leak(entries.into_boxed_slice()))
+    }
+
+    #[test]
+    fn statistics_by_hand() {
+        // Percentiles linear between closest ranks: of [1, 2, 3, 4] the median is 2.5, p10
+        // 1 + 0.3·1 = 1.3, p90 3.7.
+        let s = Stats::of(&[4.0, 1.0, 3.0, 2.0]).unwrap();
+        assert_eq!((s.median, s.n), (2.5, 4));
+        assert!((s.p10 - 1.3).abs() < 1e-12 && (s.p90 - 3.7).abs() < 1e-12);
+        let e = explain(&catalog(), &Setup::default());
+        let class = |c: &str| e.classes.iter().find(|x| x.class == c).unwrap();
+        // Headphone class into 32 Ω: [0.1, 0.5, 3] → median 0.5 W, n 3; Zo [0.2, 0.5, 1] →
+        // median 0.5 Ω.
+        let h = class("headphone");
+        assert_eq!(h.outputs, 3);
+        assert!((h.power_into_w["32"].median - 0.5).abs() < 1e-9);
+        assert_eq!(h.power_into_w["32"].n, 3);
+        assert!((h.output_impedance_ohm.unwrap().median - 0.5).abs() < 1e-12);
+        // Speaker class into 8 Ω: [100, 200] → median 150 W.
+        assert!((class("speaker").power_into_w["8"].median - 150.0).abs() < 1e-9);
+        // The integrated amplifier's jack: its own class, 33 Ω, no power figure.
+        let j = class("integrated-headphone-jack");
+        assert!((j.output_impedance_ohm.unwrap().median - 33.0).abs() < 1e-12);
+        assert!(j.power_into_w.is_empty());
+        // Loads: headphones [16, 32, 300] → median 32 Ω; speakers [4, 8] → 6 Ω.
+        assert!((e.loads["headphone"].median - 32.0).abs() < 1e-12);
+        assert!((e.loads["speaker"].median - 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn claims_on_the_fixture() {
+        let e = explain(&catalog(), &Setup::default());
+        let verdict = |id: &str| e.claims.iter().find(|c| c.id == id).unwrap().verdict;
+        // Power: headphone outputs 2 of 3 within 10 mW–2 W (67 %), speaker outputs 100 W and
+        // 50 W of [100, 200, 50] within 50–100 W (67 %): partly.
+        assert_eq!(verdict("power"), "partly");
+        // Dedicated headphone amps' median 0.5 Ω, the integrated jack 33 Ω: partly.
+        assert_eq!(verdict("output-impedance"), "partly");
+        assert_eq!(verdict("ohms-law"), "myth");
+        assert_eq!(verdict("efficiency"), "myth");
+        assert_eq!(verdict("size"), "not-checkable");
+        // No BT20A in this catalog: not checkable.
+        assert_eq!(verdict("bt20a"), "not-checkable");
+        // Every claim of the founding list is judged, each with its rule.
+        for id in ["size", "power", "impedance", "output-impedance", "ohms-law", "efficiency", "supply",
+            "eighth-rule", "speaker-amp-drives-headphones", "headphone-amp-cannot-drive-speakers",
+            "not-interchangeable", "bt20a", "echo-link-amp", "headphone-amp-improves-sound",
+            "sizing-2x", "driver-size", "fostex-th900"] {
+            let c = e.claims.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("{id}"));
+            assert!(!c.rule.is_empty() && !c.evidence.is_empty(), "{id}");
+        }
+        // Which drives which: every class pair with its pairs counted.
+        let d = e.drive.iter().find(|d| d.amp_class == "speaker" && d.load_class == "headphone").unwrap();
+        assert_eq!(d.pairs, 2 * 3);
+        let d = e.drive.iter().find(|d| d.amp_class == "headphone" && d.load_class == "speaker").unwrap();
+        assert_eq!(d.pairs, 3 * 2);
+        assert_eq!(d.good_share, 0.0, "0.1–3 W cannot drive a speaker to 102 dB at 2.5 m");
+    }
+}

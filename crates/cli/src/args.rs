@@ -42,6 +42,13 @@ pub enum Command {
         #[command(subcommand)]
         command: MeasureCommand,
     },
+    /// Headphone amps vs speaker amps, recomputed from the catalog: classes, claims, who
+    /// drives what.
+    Explain {
+        /// Print one JSON object: {"classes", "loads", "claims", "drive"}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Design a resistor adapter (series + shunt) to run headphones from a speaker amplifier.
     Adapter(AdapterArgs),
     /// Internal: decode the files named on stdin, one JSON line each (what `track` and

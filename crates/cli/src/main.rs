@@ -5,6 +5,7 @@ mod adapter;
 mod args;
 mod catalog_cmd;
 mod check;
+mod explain;
 mod matrix;
 mod measure;
 mod rank;
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
         args::Command::Catalog { command } => catalog_cmd::run(&command),
         args::Command::Measure { command } => measure::run(&command),
         args::Command::Adapter(a) => adapter::run(&a),
+        args::Command::Explain { json } => explain::run(json),
         args::Command::DecodeWorker => track::worker(),
     };
     match result {

@@ -9,6 +9,7 @@
 
 mod api;
 mod error;
+mod explain;
 mod page;
 mod request;
 mod serve;
@@ -150,10 +151,12 @@ pub fn router(state: AppState) -> Router {
         .route("/plot/{file}", get(api::plot))
         .route("/openapi.json", get(api::openapi))
         .route("/hello", get(api::hello))
+        .route("/explain", get(explain::json))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed);
     Router::new()
         .route("/", get(page::index))
+        .route("/explain", get(explain::page))
         .route("/static/{name}", get(page::asset))
         .nest("/api/v1", api)
         .fallback(api::not_found)

@@ -666,3 +666,26 @@ async fn an_eq_preset_travels_in_the_body_and_the_link() {
     assert!(html.contains("With the EQ") && html.contains("chart-eq"));
     assert!(html.contains("Preamp: -6 dB"), "the textarea keeps the preset");
 }
+
+#[tokio::test]
+async fn the_explain_page_and_json() {
+    let (status, ctype, body) = get("/api/v1/explain").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ctype.starts_with("application/json"));
+    let v = json_of(&body);
+    for key in ["classes", "loads", "claims", "drive"] {
+        assert!(v[key].is_array() || v[key].is_object(), "{key}");
+    }
+    let verdicts = ["borne-out", "partly", "myth", "not-checkable"];
+    for c in v["claims"].as_array().unwrap() {
+        assert!(verdicts.contains(&c["verdict"].as_str().unwrap()), "{c}");
+    }
+    assert!(v["classes"].as_array().unwrap().iter().any(|c| c["class"] == "speaker"));
+    let (status, _, body) = get("/explain").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("The article's claims") && html.contains("<svg"));
+    // The main page links to it.
+    let (_, _, body) = get("/").await;
+    assert!(String::from_utf8(body).unwrap().contains("href=\"/explain\""));
+}
