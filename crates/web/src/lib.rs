@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod adapter_panel;
 mod api;
 mod error;
 mod explain;

@@ -35,6 +35,8 @@ pub struct PageQuery {
     /// Target and listening position, from the query keys of the app's field table.
     setup: Setup,
     custom: Vec<(String, String)>,
+    /// A resistor adapter between the first amplifier and the loads ("SERIES,SHUNT").
+    adapter: Option<ampmatch_core::adapter::Resistors>,
 }
 
 /// A number typed into the page, or nothing when the box is empty.
@@ -111,6 +113,8 @@ impl PageQuery {
                 }
                 "preset" if v.is_empty() => {}
                 "preset" => input.preset = Some(v.clone()),
+                "adapter" if v.trim().is_empty() => {}
+                "adapter" => q.adapter = Some(crate::adapter_panel::parse(v)?),
                 "eq" if v.trim().is_empty() => {}
                 "eq" => input.eq = Some(("eq".to_string(), v.clone())),
                 k if CUSTOM_KEYS.contains(&k) => q.custom.push((k.to_string(), v.clone())),
@@ -275,11 +279,18 @@ pub fn reports_for(state: &AppState, q: &PageQuery) -> Result<Vec<(String, Repor
     for (i, a) in q.amps.iter().enumerate() {
         let amp = resolve_amp(state, a, FileAccess::Denied, "amp")
             .map_err(|e| ApiError::from_app("amp", e))?;
+        // An adapter hangs on the first amplifier's output (its speaker output by default).
+        let adapted = i == 0 && q.adapter.is_some();
+        let amp = match q.adapter {
+            Some(r) if i == 0 => ampmatch_app::adapter::through(&amp, q.output.as_deref(), r)
+                .map_err(|e| ApiError::from_app("adapter", e))?,
+            _ => amp,
+        };
         for l in &q.loads {
             let load = resolve_load(state, l, FileAccess::Denied, "load")
                 .map_err(|e| ApiError::from_app("load", e))?;
             // The output applies to the first amplifier; compared ones use their default.
-            let output = if i == 0 { q.output.as_deref() } else { None };
+            let output = if i == 0 && !adapted { q.output.as_deref() } else { None };
             let r = q
                 .setup
                 .analyze(&amp, &load, output)
@@ -305,6 +316,10 @@ struct IndexPage {
     preset: String,
     /// The EQ preset's text, as pasted (travels in the URL like every other field).
     eq: String,
+    /// For a speaker output into a headphone: a designed adapter (rows) and a link to the
+    /// check through it.
+    adapter: Vec<(String, String)>,
+    adapter_link: String,
     custom: Vec<(String, String)>,
     error: String,
     has_result: bool,
@@ -414,6 +429,8 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         room: get("room"),
         preset: get("preset"),
         eq: get("eq"),
+        adapter: vec![],
+        adapter_link: String::new(),
         custom: pairs
             .iter()
             .filter(|(k, _)| CUSTOM_KEYS.contains(&k.as_str()))
@@ -478,6 +495,8 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
             page.pair = format!("{} [{} output] → {}", r.amp, r.output, r.load);
             page.target_line = format!("target {} dB SPL peak", fmt_sig(r.target_spl_db));
             page.numbers = numbers(r);
+            (page.adapter, page.adapter_link) =
+                crate::adapter_panel::panel(&state, &pairs, raw.as_deref().unwrap_or(""), r);
             page.findings = r
                 .findings
                 .iter()
@@ -557,3 +576,4 @@ pub async fn asset(Path(name): Path<String>) -> Response {
     )
         .into_response()
 }
+

@@ -689,3 +689,28 @@ async fn the_explain_page_and_json() {
     let (_, _, body) = get("/").await;
     assert!(String::from_utf8(body).unwrap().contains("href=\"/explain\""));
 }
+
+#[tokio::test]
+async fn a_speaker_amp_into_headphones_offers_an_adapter() {
+    // The NAD C 399's speaker output into an HD600: the page designs the adapter and links
+    // to the same view through it; that view analyses the adapted output.
+    let (status, _, body) = get("/?amp=nad-c-399&load=sennheiser-hd600").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("resistor adapter") && html.contains("Series resistor"));
+    let link = html
+        .split("href=\"")
+        .find(|s| s.contains("adapter="))
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .replace("&#38;", "&");
+    let (status, _, body) = get(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("+ adapter"), "the adapted output is named");
+    assert!(!html.contains("Series resistor"), "no second design through an adapter");
+    // A malformed adapter: 400 naming the field.
+    let (status, _, body) = get("/api/v1/plot/impedance.svg?amp=nad-c-399&load=hd600&adapter=1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(&body)["field"], "adapter");
+}
