@@ -123,6 +123,9 @@ pub struct Explanation {
     /// chart's lines (not in the JSON: `classes` has the figures).
     #[serde(skip)]
     pub power_curves: Vec<(&'static str, Vec<(f64, f64)>)>,
+    /// Each output's output impedance (Ω) with its class, where known: the second chart.
+    #[serde(skip)]
+    pub output_impedances: Vec<(&'static str, f64)>,
 }
 
 /// The class of an output of an amplifier of `category`.
@@ -302,11 +305,16 @@ pub fn explain(devices: &dyn Devices, setup: &Setup) -> Explanation {
         })
         .filter(|(_, pts): &(&'static str, Vec<(f64, f64)>)| !pts.is_empty())
         .collect();
+    let output_impedances = outs
+        .iter()
+        .filter_map(|(c, _, o)| o.output_impedance.map(|s| (*c, s.at(1000.0).norm())))
+        .collect();
     Explanation {
         classes,
         loads: load_z,
         claims,
         drive,
         power_curves,
+        output_impedances,
     }
 }

@@ -441,3 +441,20 @@ fn battery_life_by_hand() {
     assert!(b.assumptions.iter().any(|a| a.contains("3.7 V")));
     assert!(b.assumptions.iter().any(|a| a.contains("upper bound")));
 }
+
+#[test]
+fn sizing_shows_the_ratings_conditions_and_flags_one_channel_driven() {
+    // A rating whose source says one channel was driven is flagged, not converted; the
+    // same figure with both channels driven is not.
+    let mut load = speaker(8.0, 88.0, SensitivityUnit::Db1W);
+    load.power_handling = Some(PowerHandling { continuous_w: Some(100.0), ..PowerHandling::default() });
+    for (source, flagged) in [("maker, 1 kHz, one channel driven", true), ("maker, both channels driven", false)] {
+        let mut out = AmpOutput::new("speaker", OutputKind::Speaker);
+        out.ratings.push(RatingPoint::from_power(8.0, 150.0, Confidence::High, source).unwrap());
+        let r = analyze_in("amp", &out, &load, Target::default(), &free_field(2.0), &Settings::default());
+        let s = r.sizing.unwrap();
+        assert_eq!(s.mixed_conditions, flagged, "{source}");
+        assert!(s.amplifier_ratings[0].contains(source));
+        close(s.amplifier_w.unwrap(), 150.0, 1e-6, "not converted");
+    }
+}

@@ -405,6 +405,15 @@ fn sizing(r: &Report) -> Option<Section> {
         };
         lines.push(line(rule.rule, format!("{range} — against {}", rule.protects)));
     }
+    for rating in &s.amplifier_ratings {
+        lines.push(line("amp rated", rating.clone()));
+    }
+    if s.mixed_conditions {
+        lines.push(line(
+            "conditions differ",
+            "a rating was taken with one channel driven: with both playing the amplifier gives less (not converted)".into(),
+        ));
+    }
     lines.push(line(
         "recommended",
         format!(

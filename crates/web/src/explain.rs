@@ -25,6 +25,7 @@ struct ExplainPage {
     classes: Vec<Vec<String>>,
     loads: String,
     chart: String,
+    zo_chart: String,
     claims: Vec<(String, String, String, String, String)>,
     drive: Vec<Vec<String>>,
 }
@@ -75,10 +76,19 @@ pub async fn page(State(state): State<AppState>) -> Response {
         420,
     )
     .unwrap_or_default();
+    let zo_chart = ampmatch_plot::class_points_svg(
+        "Output impedance by class (each dot an output)",
+        "Ω at 1 kHz",
+        &e.output_impedances,
+        760,
+        380,
+    )
+    .unwrap_or_default();
     let page = ExplainPage {
         classes,
         loads,
         chart,
+        zo_chart,
         claims: e
             .claims
             .iter()

@@ -45,6 +45,15 @@ pub struct Sizing {
     pub recommended_w: RecommendedRange,
     /// The amplifier's power into the speaker's nominal impedance, W (null when unknown).
     pub amplifier_w: Option<f64>,
+    /// Each of the amplifier's ratings with its stated conditions (THD, band, channels
+    /// driven, as the source gives them).
+    pub amplifier_ratings: Vec<String>,
+    /// True when a rating says it was taken with one channel driven: not the conditions of
+    /// a stereo pair playing, and not converted. (A rating's band is often stated only for
+    /// its distortion figure, so it is shown, not read.)
+    pub mixed_conditions: bool,
+    /// What the comparison assumes about conditions, in words.
+    pub conditions_note: &'static str,
 }
 
 /// A power range.
@@ -104,6 +113,21 @@ pub(super) fn sizing(p: &Pair, max: &Max, required: &Required) -> Option<Sizing>
         });
     }
     let min = peaks_w.unwrap_or(c).max(c);
+    let amplifier_ratings: Vec<String> = p
+        .output
+        .ratings
+        .iter()
+        .map(|r| {
+            let into = r.load_ohm.map_or("open circuit".into(), |z| format!("{} Ω", crate::units::fmt_sig(z)));
+            format!("{} V into {into}: {}", crate::units::fmt_sig(r.voltage_vrms), r.source)
+        })
+        .collect();
+    let mixed_conditions = amplifier_ratings.iter().any(|s| {
+        let l = s.to_lowercase();
+        ["one channel", "1 channel", "single channel", "1ch driven"]
+            .iter()
+            .any(|k| l.contains(k))
+    });
     Some(Sizing {
         continuous_w: c,
         rating_basis: basis,
@@ -113,6 +137,9 @@ pub(super) fn sizing(p: &Pair, max: &Max, required: &Required) -> Option<Sizing>
             max: (2.0 * c).max(min),
         },
         amplifier_w: max.power_w,
+        amplifier_ratings,
+        mixed_conditions,
+        conditions_note: "a speaker's continuous rating is a long-term, full-band figure (AES2: pink noise, 6 dB crest factor); an amplifier rated at 1 kHz or with one channel driven gives less with all channels over the full band. Only the 10 % → 1 % THD step is converted (÷ 1.25, said where applied); other conditions are shown, not converted",
     })
 }
 
