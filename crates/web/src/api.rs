@@ -219,7 +219,7 @@ pub async fn plot(
         .strip_suffix(".svg")
         .and_then(ChartKind::parse)
         .ok_or_else(|| ApiError::not_found(Some("kind"), format!("no chart {file:?}; allowed: impedance.svg, phase.svg, deviation.svg, max-spl.svg, power.svg")))?;
-    let query = PageQuery::parse(&query_pairs(q.as_deref()))?;
+    let query = PageQuery::parse(&query_pairs(q.as_deref()), true)?;
     if query.amps.is_empty() || query.loads.is_empty() {
         return Err(ApiError::bad(
             Some(if query.amps.is_empty() { "amp" } else { "load" }),

@@ -158,10 +158,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(page::index))
         .route("/explain", get(explain::page))
+        .route("/favicon.ico", get(page::favicon))
         .route("/static/{name}", get(page::asset))
         .nest("/api/v1", api)
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Pages and reports are text: gzip when the client takes it.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(guard))
         .with_state(state)
 }

@@ -87,11 +87,18 @@ const CUSTOM_KEYS: &[&str] = &[
 ];
 
 impl PageQuery {
-    /// Parses query pairs; unknown keys are refused (the API's plot route shares this).
-    pub fn parse(pairs: &[(String, String)]) -> Result<Self, ApiError> {
+    /// Parses query pairs. `strict`: unknown keys are refused (the API's plot route); the
+    /// page passes false, since sites append their own (`fbclid`, `utm_*`) to shared links.
+    pub fn parse(pairs: &[(String, String)], strict: bool) -> Result<Self, ApiError> {
         let mut q = PageQuery::default();
         let mut input = SetupInput::default();
         for (k, v) in pairs {
+            let known = matches!(k.as_str(), "amp" | "load" | "output" | "preset" | "adapter" | "eq")
+                || CUSTOM_KEYS.contains(&k.as_str())
+                || FIELDS.iter().any(|f| f.query == Some(k.as_str()));
+            if !known && !strict {
+                continue;
+            }
             // An EQ preset is a few lines (a GraphicEQ of AutoEq's 127 points ≈ 1.5 kB);
             // everything else is a name or a number.
             let most = if k == "eq" { MAX_EQ_CHARS } else { 500 };
@@ -118,6 +125,7 @@ impl PageQuery {
                 "eq" if v.trim().is_empty() => {}
                 "eq" => input.eq = Some(("eq".to_string(), v.clone())),
                 k if CUSTOM_KEYS.contains(&k) => q.custom.push((k.to_string(), v.clone())),
+                _ if !strict => {}
                 other => {
                     return Err(ApiError::bad(
                         Some(other),
@@ -451,7 +459,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         share: format!("/?{}", raw.clone().unwrap_or_default()),
         outputs: vec![],
     };
-    let result = PageQuery::parse(&pairs).and_then(|q| {
+    let result = PageQuery::parse(&pairs, false).and_then(|q| {
         // The first amplifier's outputs fill the output picker as soon as it resolves.
         if let Some(first) = q.amps.first()
             && let Ok(amp) = resolve_amp(&state, first, FileAccess::Denied, "amp")
@@ -563,6 +571,7 @@ pub async fn asset(Path(name): Path<String>) -> Response {
             include_str!("../static/style.css"),
             "text/css; charset=utf-8",
         ),
+        "icon.svg" => (include_str!("../static/icon.svg"), "image/svg+xml"),
         _ => {
             return ApiError::not_found(Some("name"), format!("no asset {name:?}")).into_response();
         }
@@ -577,3 +586,8 @@ pub async fn asset(Path(name): Path<String>) -> Response {
         .into_response()
 }
 
+
+/// `GET /favicon.ico`: the icon (browsers ask for it whatever the page links).
+pub async fn favicon() -> Response {
+    asset(Path("icon.svg".to_string())).await
+}

@@ -714,3 +714,37 @@ async fn a_speaker_amp_into_headphones_offers_an_adapter() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(json_of(&body)["field"], "adapter");
 }
+
+#[tokio::test]
+async fn a_shared_link_survives_tracking_parameters() {
+    // Sites append their own keys to links; the page ignores what it does not know, the
+    // API's plot route stays strict.
+    let (status, _, body) =
+        get("/?amp=nwavguy-objective2-o2&load=sennheiser-hd600&fbclid=IwAR0abc&utm_source=x").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(!html.contains("unknown parameter") && html.contains("class=\"verdict"), "a result");
+    let (status, _, body) =
+        get("/api/v1/plot/impedance.svg?amp=nwavguy-objective2-o2&load=sennheiser-hd600&fbclid=x").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(&body)["field"], "fbclid");
+}
+
+#[tokio::test]
+async fn gzip_favicon_and_description() {
+    let resp = router(AppState::new())
+        .oneshot(
+            Request::get("/?amp=nwavguy-objective2-o2&load=sennheiser-hd600")
+                .header(header::ACCEPT_ENCODING, "gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.headers().get(header::CONTENT_ENCODING).unwrap(), "gzip");
+    let (status, ctype, _) = get("/favicon.ico").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ctype, "image/svg+xml");
+    let (_, _, body) = get("/").await;
+    assert!(String::from_utf8(body).unwrap().contains("<meta name=\"description\""));
+}
