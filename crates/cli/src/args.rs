@@ -51,6 +51,13 @@ pub enum Command {
     },
     /// Design a resistor adapter (series + shunt) to run headphones from a speaker amplifier.
     Adapter(AdapterArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout: `ampmatch man > ampmatch.1`.
+    Man,
     /// Internal: decode the files named on stdin, one JSON line each (what `track` and
     /// `check --track` start so that a file that crashes the decoder costs only itself).
     #[command(hide = true)]

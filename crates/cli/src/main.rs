@@ -53,6 +53,18 @@ fn main() -> ExitCode {
         args::Command::Measure { command } => measure::run(&command),
         args::Command::Adapter(a) => adapter::run(&a),
         args::Command::Explain { json } => explain::run(json),
+        args::Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = args::Cli::command();
+            clap_complete::generate(shell, &mut cmd, "ampmatch", &mut std::io::stdout());
+            Ok(())
+        }
+        args::Command::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(args::Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(Into::into)
+        }
         args::Command::DecodeWorker => track::worker(),
     };
     match result {

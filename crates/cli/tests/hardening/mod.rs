@@ -276,3 +276,19 @@ fn a_closed_stdout_ends_quietly() {
         "{stderr}"
     );
 }
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = ampmatch(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("ampmatch") && text.contains("explain"), "{shell}");
+    }
+    let out = ampmatch(&["man"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(".TH ampmatch 1") && text.contains("adapter"));
+    let out = ampmatch(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2), "an unknown shell is refused with the allowed ones");
+}
