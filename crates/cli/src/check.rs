@@ -150,6 +150,14 @@ pub fn run(a: &CheckArgs) -> Result<()> {
             .map_err(explain)?,
     };
     if let Some(path) = &a.plot {
+        // Only SVG is drawn; a .png name would otherwise get SVG bytes under it.
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !ext.eq_ignore_ascii_case("svg") {
+            bail!(
+                "--plot {}: charts are written as SVG; give a .svg name (convert to PNG with any SVG tool, e.g. rsvg-convert)",
+                path.display()
+            );
+        }
         let svg = ampmatch_plot::report_svg(&report, 900, 900).context("--plot")?;
         write_atomic(path, svg.as_bytes())?;
     }

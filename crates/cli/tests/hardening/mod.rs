@@ -242,9 +242,16 @@ fn writes_keep_modes_follow_links_and_leave_no_temp_files() {
         &std::fs::metadata(&fifo).unwrap().file_type()
     ));
     // Refused, with exit 1 and the reason: a directory, and a file with two hard links.
-    let out = plot_to(d);
+    let dir_svg = d.join("dir.svg");
+    std::fs::create_dir(&dir_svg).unwrap();
+    let out = plot_to(&dir_svg);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+    // A name that is not .svg: refused (exit 2), not SVG bytes under a .png name.
+    let out = plot_to(&d.join("chart.png"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give a .svg name"));
+    assert!(!d.join("chart.png").exists());
     let a = d.join("a.svg");
     std::fs::write(&a, "shared").unwrap();
     std::fs::hard_link(&a, d.join("b.svg")).unwrap();
