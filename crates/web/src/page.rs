@@ -341,7 +341,8 @@ struct IndexPage {
     /// The seven checks: question, status, message.
     checks: Vec<(String, String, String)>,
     findings: Vec<(String, String, String)>,
-    compare: Vec<(String, String, String, String)>,
+    /// Each compared pair: label, verdict, headroom, max SPL, and why in one line.
+    compare: Vec<(String, String, String, String, String)>,
     charts: Vec<(String, String, String)>,
     share: String,
 }
@@ -526,6 +527,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
                             r.headroom_db
                                 .map_or("unknown".into(), |h| format!("{h:+.1} dB")),
                             fmt_opt(r.max.spl_db, "dB SPL"),
+                            text::capitalised(&text::reason(r, false)),
                         )
                     })
                     .collect();

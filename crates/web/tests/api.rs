@@ -748,3 +748,39 @@ async fn gzip_favicon_and_description() {
     let (_, _, body) = get("/").await;
     assert!(String::from_utf8(body).unwrap().contains("<meta name=\"description\""));
 }
+
+/// WCAG relative luminance of "#rrggbb".
+fn luminance(hex: &str) -> f64 {
+    let c = |i: usize| {
+        let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5)
+}
+
+#[test]
+fn each_verdict_has_its_own_colour_with_contrast() {
+    // Banner text is white: (1 + 0.05)/(L + 0.05) ≥ 4.5 (WCAG AA) for every verdict colour,
+    // and no two verdicts share a colour.
+    let css = include_str!("../static/style.css");
+    let mut seen = std::collections::HashSet::new();
+    for v in ["good", "marginal", "insufficient", "unsafe", "unknown", "incompatible"] {
+        let key = format!("--{v}: #");
+        let at = css.find(&key).unwrap_or_else(|| panic!("{v} has no colour")) + key.len() - 1;
+        let hex = &css[at..at + 7];
+        let contrast = 1.05 / (luminance(hex) + 0.05);
+        assert!(contrast >= 4.5, "{v} {hex}: {contrast:.2}:1");
+        assert!(seen.insert(hex.to_string()), "{v} shares {hex}");
+        assert!(css.contains(&format!(".verdict.{v} {{ background: var(--{v}); }}")), "{v} banner");
+    }
+}
+
+#[tokio::test]
+async fn compare_shows_a_banner_per_pair() {
+    // O2 → HD600 and Bryston 4B → HD600: the second pair's own verdict is on the page
+    // with its reason, not only the first pair's banner.
+    let (_, _, body) = get("/?amp=nwavguy-objective2-o2&amp=bryston-4b&load=sennheiser-hd600").await;
+    let html = String::from_utf8(body).unwrap();
+    assert_eq!(html.matches("class=\"verdict mini").count(), 2, "two pair banners");
+    assert!(html.contains("verdict mini unsafe"), "the power amp's unsafe verdict");
+}
