@@ -300,11 +300,18 @@ pub enum CatalogCommand {
         /// response curve (otherwise taken from --out's extension).
         #[arg(long = "as", value_parser = ["impedance", "response"])]
         kind: Option<String>,
+        /// Print JSON: {"file", "format", "out", "text"} (text only when not written).
+        #[arg(long)]
+        json: bool,
     },
-    /// Check a device file (or every built-in device when none is given).
+    /// Check device files (or every built-in device when none is given); every file is
+    /// checked and each error reported.
     Validate {
         /// Device files.
         files: Vec<PathBuf>,
+        /// Print JSON: {"valid", "invalid", "files": [{"file", "error"}]}.
+        #[arg(long)]
+        json: bool,
     },
     /// Print a commented device-file template to fill in (or write it with -o).
     New {

@@ -87,7 +87,12 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
             let device = resolve_any(&catalog, name)?;
             show(&device, *json)
         }
-        CatalogCommand::Import { file, out, kind } => import(file, out.as_deref(), kind.as_deref()),
+        CatalogCommand::Import {
+            file,
+            out,
+            kind,
+            json,
+        } => import(file, out.as_deref(), kind.as_deref(), *json),
         CatalogCommand::New { kind, out } => {
             let t = match kind.as_str() {
                 "amp" | "amplifier" => DeviceType::Amplifier,
@@ -108,26 +113,48 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
             }
             Ok(())
         }
-        CatalogCommand::Validate { files } => {
-            let mut n = 0;
-            if files.is_empty() {
-                for e in catalog.entries() {
-                    catalog.load(e)?;
-                    n += 1;
-                }
-            } else {
-                for f in files {
-                    read_device_file(f)?;
-                    n += 1;
-                }
-            }
-            println!("{n} device file(s) valid");
-            Ok(())
-        }
+        CatalogCommand::Validate { files, json } => validate(&catalog, files, *json),
     }
 }
 
-fn import(file: &Path, out: Option<&Path>, kind: Option<&str>) -> Result<()> {
+/// Checks every file (or the built-in catalog), reporting each error; exit 2 when any
+/// file is invalid.
+fn validate(catalog: &Catalog, files: &[std::path::PathBuf], as_json: bool) -> Result<()> {
+    let results: Vec<(String, Option<String>)> = if files.is_empty() {
+        catalog
+            .entries()
+            .iter()
+            .map(|e| (e.path.to_string(), catalog.load(e).err().map(|x| x.to_string())))
+            .collect()
+    } else {
+        files
+            .iter()
+            .map(|f| (f.display().to_string(), read_device_file(f).err().map(|x| x.to_string())))
+            .collect()
+    };
+    let invalid: Vec<&(String, Option<String>)> = results.iter().filter(|(_, e)| e.is_some()).collect();
+    if as_json {
+        let rows: Vec<_> = results
+            .iter()
+            .map(|(f, e)| json!({"file": f, "error": e}))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"valid": results.len() - invalid.len(), "invalid": invalid.len(), "files": rows}))?
+        );
+    } else {
+        for (_, e) in &invalid {
+            eprintln!("error: {}", e.as_deref().unwrap_or(""));
+        }
+        println!("{} device file(s) valid, {} invalid", results.len() - invalid.len(), invalid.len());
+    }
+    if !invalid.is_empty() {
+        std::process::exit(2);
+    }
+    Ok(())
+}
+
+fn import(file: &Path, out: Option<&Path>, kind: Option<&str>, as_json: bool) -> Result<()> {
     let label = file.display().to_string();
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {label}"))?;
     let as_format = kind.map(|k| match k {
@@ -136,12 +163,24 @@ fn import(file: &Path, out: Option<&Path>, kind: Option<&str>) -> Result<()> {
     });
     let format = formats::import_format(file, out, as_format).context("--out")?;
     let imported = formats::import(&text, &label, format)?;
-    match out {
-        Some(p) => {
-            write_atomic(p, imported.text.as_bytes())?;
-            eprintln!("wrote {}", p.display());
-        }
-        None => print!("{}", imported.text),
+    if let Some(p) = out {
+        write_atomic(p, imported.text.as_bytes())?;
+    }
+    if as_json {
+        let format = imported.format.info().extensions.first().copied().unwrap_or("");
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "file": label,
+                "format": format,
+                "out": out.map(|p| p.display().to_string()),
+                "text": out.is_none().then_some(&imported.text),
+            }))?
+        );
+    } else if let Some(p) = out {
+        eprintln!("wrote {}", p.display());
+    } else {
+        print!("{}", imported.text);
     }
     Ok(())
 }
