@@ -29,22 +29,36 @@ pub fn fmt_opt(value: Option<f64>, unit: &str) -> String {
     value.map_or("unknown".into(), |x| format!("{} {unit}", fmt_sig(x)))
 }
 
-/// A power in mW below 1 W and in W above, or "unknown".
-pub fn fmt_power(power_w: Option<f64>) -> String {
-    match power_w {
-        Some(p) if p >= 1.0 => format!("{} W", fmt_sig(p)),
-        Some(p) => format!("{} mW", fmt_sig(p * 1000.0)),
-        None => "unknown".into(),
+/// `x` in `unit` with an SI prefix (µ, m, none) so that the figure reads between 1 and 1000
+/// after rounding to four significant digits: 0.000717 W → "717.0 µW", 0.99996 W →
+/// "1.000 W" (not "1000 mW").
+fn fmt_prefixed(x: f64, unit: &str) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return format!("{} {unit}", fmt_sig(x));
     }
+    let round4 = |v: f64| {
+        let e = v.abs().log10().floor() - 3.0;
+        (v / 10f64.powf(e)).round() * 10f64.powf(e)
+    };
+    let r = round4(x).abs();
+    let (scale, prefix) = if r >= 1.0 {
+        (1.0, "")
+    } else if r >= 1e-3 {
+        (1e3, "m")
+    } else {
+        (1e6, "µ")
+    };
+    format!("{} {prefix}{unit}", fmt_sig(round4(x) * scale))
 }
 
-/// A current in mA below 1 A and in A above, or "unknown".
+/// A power with its prefix (µW, mW, W), or "unknown".
+pub fn fmt_power(power_w: Option<f64>) -> String {
+    power_w.map_or("unknown".into(), |p| fmt_prefixed(p, "W"))
+}
+
+/// A current with its prefix (µA, mA, A), or "unknown".
 pub fn fmt_current(current_a: Option<f64>) -> String {
-    match current_a {
-        Some(i) if i >= 1.0 => format!("{} A", fmt_sig(i)),
-        Some(i) => format!("{} mA", fmt_sig(i * 1000.0)),
-        None => "unknown".into(),
-    }
+    current_a.map_or("unknown".into(), |i| fmt_prefixed(i, "A"))
 }
 
 /// 20·log10 of an amplitude ratio.
@@ -64,5 +78,21 @@ pub fn shorten(s: &str, max_chars: usize) -> String {
         format!("{}…", s.chars().take(max_chars).collect::<String>())
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_follow_the_rounded_figure() {
+        assert_eq!(fmt_power(Some(7.17e-4)), "717.0 µW");
+        assert_eq!(fmt_power(Some(0.99996)), "1.000 W");
+        assert_eq!(fmt_power(Some(0.0665)), "66.50 mW");
+        assert_eq!(fmt_current(Some(10.0)), "10.00 A");
+        assert_eq!(fmt_current(Some(0.01489)), "14.89 mA");
+        assert_eq!(fmt_power(Some(180.0)), "180.0 W");
+        assert_eq!(fmt_power(None), "unknown");
     }
 }
