@@ -113,14 +113,27 @@ impl ChartKind {
     }
 }
 
+/// Okabe–Ito: told apart with every common colour-vision deficiency.
 const PALETTE: [RGBColor; 6] = [
-    RGBColor(31, 119, 180),
-    RGBColor(214, 39, 40),
-    RGBColor(44, 160, 44),
-    RGBColor(148, 103, 189),
-    RGBColor(255, 127, 14),
-    RGBColor(23, 190, 207),
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
 ];
+
+/// Dash patterns (dash, gap) per compared pair: solid for the first, then distinct dashes,
+/// so lines that overlap stay told apart.
+const DASHES: [(u32, u32); 6] = [(0, 0), (10, 5), (3, 4), (14, 4), (6, 6), (2, 7)];
+
+/// Tick marks on a frequency axis, and on the load axis of power-vs-load.
+const AUDIO_TICKS: [f64; 10] = [20.0, 50.0, 100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 1e4, 2e4];
+const LOAD_TICKS: [f64; 10] = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0];
+
+/// Hearing reference levels on maximum-SPL charts: (dB SPL, label).
+const SPL_MARKS: [(f64, &str); 3] = [(120.0, "120 loud"), (130.0, "130 pain"), (140.0, "140 limit")];
+
 
 /// One chart of `kind` with a line per report, labelled "amp → load".
 pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) -> Result<String> {
@@ -278,7 +291,12 @@ fn draw_chart(
             .x_label_area_size(34)
             .y_label_area_size(64)
             .caption(title, ("sans-serif", 16));
-        let x = (x_range.0..x_range.1).log_scale();
+        let ticks = if kind == ChartKind::Power {
+            LOAD_TICKS.to_vec()
+        } else {
+            AUDIO_TICKS.to_vec()
+        };
+        let x = (x_range.0..x_range.1).log_scale().with_key_points(ticks);
         let colored = |i: usize| PALETTE[i % PALETTE.len()];
         if kind == ChartKind::Power {
             let (lo, hi) = (lo.max(1e-6) / 1.5, hi * 1.5);
@@ -317,6 +335,16 @@ fn draw_chart(
                     .legend(move |(x, y)| {
                         PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
                     });
+                // Where this pair's load sits.
+                if let Some(z) = reports[i].nominal_impedance_ohm.filter(|z| (1.0..=1000.0).contains(z)) {
+                    c.draw_series(DashedLineSeries::new(
+                        [(z, lo), (z, hi)],
+                        4,
+                        4,
+                        colored(i).mix(0.8).stroke_width(1),
+                    ))
+                    .map_err(draw_err)?;
+                }
             }
             c.configure_series_labels()
                 .background_style(WHITE.mix(0.85))
@@ -332,11 +360,20 @@ fn draw_chart(
                 ChartKind::Heard => 6.0,
                 _ => 0.2 * hi.abs().max(1.0),
             };
-            let (lo, hi) = padded(lo, hi, min_span);
-            let lo = if matches!(kind, ChartKind::Impedance | ChartKind::EqVoltage) {
-                lo.max(0.0)
-            } else {
-                lo
+            let (lo, hi) = match kind {
+                // Magnitudes from zero, so a flat 300 Ω line looks flat.
+                ChartKind::Impedance | ChartKind::EqVoltage => (0.0, hi.max(1e-9) * 1.2),
+                // Symmetric about 0, at least ±1 dB.
+                ChartKind::Deviation => {
+                    let m = lo.abs().max(hi.abs()).max(1.0) * 1.15;
+                    (-m, m)
+                }
+                // From a floor 10 dB below the lowest figure, to the hearing marks when near.
+                ChartKind::MaxSpl => (
+                    ((lo - 10.0) / 10.0).floor() * 10.0,
+                    (((hi + 5.0) / 10.0).ceil() * 10.0).max(if hi > 110.0 { 145.0 } else { 0.0 }),
+                ),
+                _ => padded(lo, hi, min_span),
             };
             let mut c = chart.build_cartesian_2d(x, lo..hi).map_err(draw_err)?;
             c.configure_mesh()
@@ -346,14 +383,32 @@ fn draw_chart(
                 .y_label_formatter(&|v| format!("{v:.1}"))
                 .draw()
                 .map_err(draw_err)?;
+            if kind == ChartKind::MaxSpl {
+                for (level, label) in SPL_MARKS.iter().filter(|(l, _)| (lo..hi).contains(l)) {
+                    c.draw_series(DashedLineSeries::new(
+                        [(20.0, *level), (20_000.0, *level)],
+                        3,
+                        5,
+                        RGBColor(120, 120, 120).stroke_width(1),
+                    ))
+                    .map_err(draw_err)?;
+                    c.draw_series(std::iter::once(Text::new(
+                        label.to_string(),
+                        (22.0, level + 0.6),
+                        ("sans-serif", 12).into_font().color(&RGBColor(90, 90, 90)),
+                    )))
+                    .map_err(draw_err)?;
+                }
+            }
             for (i, (name, pts)) in series.iter().enumerate() {
-                c.draw_series(LineSeries::new(
-                    pts.iter().copied(),
-                    colored(i).stroke_width(2),
-                ))
-                .map_err(draw_err)?
-                .label(name.clone())
-                .legend(move |(x, y)| {
+                let (dash, gap) = DASHES[i % DASHES.len()];
+                let style = colored(i).stroke_width(2);
+                let drawn = if dash == 0 {
+                    c.draw_series(LineSeries::new(pts.iter().copied(), style))
+                } else {
+                    c.draw_series(DashedLineSeries::new(pts.iter().copied(), dash, gap, style))
+                };
+                drawn.map_err(draw_err)?.label(name.clone()).legend(move |(x, y)| {
                     PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
                 });
                 if kind == ChartKind::MaxSpl {
