@@ -14,6 +14,11 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour on terminals: auto (when stdout is a terminal and NO_COLOR is unset),
+    /// always, or never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto",
+          value_parser = ["auto", "always", "never"])]
+    pub color: String,
 }
 
 #[derive(Debug, Subcommand)]

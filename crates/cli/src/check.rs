@@ -172,9 +172,9 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!(
+        anstream::print!(
             "{}",
-            ampmatch_plot::text::report(&report, &amp.meta.id, &load.meta.id)
+            crate::colour::report(&ampmatch_plot::text::report(&report, &amp.meta.id, &load.meta.id))
         );
         if let Some(p) = &a.plot {
             println!("\nplot written to {}", p.display());

@@ -5,6 +5,7 @@ mod adapter;
 mod args;
 mod catalog_cmd;
 mod check;
+mod colour;
 mod explain;
 mod matrix;
 mod measure;
@@ -43,6 +44,11 @@ fn quiet_on_closed_stdout() {
 fn main() -> ExitCode {
     quiet_on_closed_stdout();
     let cli = args::Cli::parse();
+    match cli.color.as_str() {
+        "always" => anstream::ColorChoice::Always.write_global(),
+        "never" => anstream::ColorChoice::Never.write_global(),
+        _ => {}
+    }
     let result = match cli.command {
         args::Command::Check(a) => check::run(&a),
         args::Command::Matrix(a) => matrix::run(&a),

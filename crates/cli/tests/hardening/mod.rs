@@ -327,3 +327,29 @@ fn validate_and_import_speak_json() {
     assert!(v["text"].is_null() && v["out"].as_str().unwrap().ends_with("d.toml"));
     assert!(to.exists());
 }
+
+#[test]
+fn colour_switches() {
+    // Piped (as here) output has no colour unless asked; --color always adds it,
+    // --color never and NO_COLOR keep it out.
+    let esc = |o: &std::process::Output| o.stdout.windows(2).any(|w| w == b"\x1b[");
+    let base = ["check", "--amp", "o2", "--load", "hd600"];
+    assert!(!esc(&ampmatch(&base)));
+    let mut always = base.to_vec();
+    always.extend(["--color", "always"]);
+    assert!(esc(&ampmatch(&always)));
+    let mut never = base.to_vec();
+    never.extend(["--color", "never"]);
+    assert!(!esc(&ampmatch(&never)));
+    let out = Command::new(env!("CARGO_BIN_EXE_ampmatch"))
+        .args(base)
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "0")
+        .output()
+        .unwrap();
+    assert!(!esc(&out));
+    // The JSON never carries colour.
+    let mut json = always.clone();
+    json.push("--json");
+    assert!(!esc(&ampmatch(&json)));
+}
