@@ -12,6 +12,7 @@ mod api;
 mod error;
 mod explain;
 mod page;
+mod rank_page;
 mod request;
 mod serve;
 
@@ -159,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(page::index))
         .route("/explain", get(explain::page))
         .route("/favicon.ico", get(page::favicon))
+        .route("/rank", get(rank_page::page))
         .route("/static/{name}", get(page::asset))
         .nest("/api/v1", api)
         .fallback(api::not_found)

@@ -784,3 +784,25 @@ async fn compare_shows_a_banner_per_pair() {
     assert_eq!(html.matches("class=\"verdict mini").count(), 2, "two pair banners");
     assert!(html.contains("verdict mini unsafe"), "the power amp's unsafe verdict");
 }
+
+#[tokio::test]
+async fn the_rank_view_lists_every_row_paged() {
+    // Amplifiers for the HD600, best first, 50 a page, each linking to its check.
+    let (status, _, body) = get("/rank?load=sennheiser-hd600").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("Sennheiser HD600:") && html.contains("pairings, best first"));
+    let rows = html.matches("<tr><td>").count();
+    assert!(rows > 0 && rows <= 50, "{rows} rows");
+    assert!(html.contains("href=\"/?amp="), "each row links to its check");
+    if html.contains("next →") {
+        let (status, _, body) = get("/rank?load=sennheiser-hd600&page=2").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(String::from_utf8(body).unwrap().contains("<td>51</td>"));
+    }
+    // Loads for an amplifier, and a name that matches nothing: the error, not a crash.
+    let (status, _, _) = get("/rank?amp=nwavguy-objective2-o2").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, body) = get("/rank?load=zzzz-nothing").await;
+    assert!(String::from_utf8(body).unwrap().contains("id=\"error\""));
+}
