@@ -27,7 +27,31 @@
   });
   const form = document.getElementById("check");
   document.querySelectorAll(".auto").forEach((el) => {
-    el.addEventListener("change", () => form.requestSubmit());
+    // A select changed from the keyboard (arrow keys fire "change" in some browsers)
+    // waits for Enter or for focus to leave, instead of reloading on every step.
+    let keyed = false;
+    let pending = false;
+    el.addEventListener("keydown", (e) => {
+      keyed = true;
+      if (e.key === "Enter" && pending) {
+        pending = false;
+        form.requestSubmit();
+      }
+    });
+    el.addEventListener("change", () => {
+      if (el.tagName === "SELECT" && keyed) {
+        pending = true;
+        return;
+      }
+      form.requestSubmit();
+    });
+    el.addEventListener("blur", () => {
+      keyed = false;
+      if (pending) {
+        pending = false;
+        form.requestSubmit();
+      }
+    });
   });
   // Empty fields are left out of the URL, so shared links stay short.
   form.addEventListener("formdata", (e) => {
@@ -52,4 +76,13 @@
       if (box.form) box.form.requestSubmit ? box.form.requestSubmit() : box.form.submit();
     });
   });
+})();
+
+// After a check, bring the answer (or the error) into view and give it focus, so a phone
+// user sees what tapping Check did and a screen reader reads it.
+(function () {
+  var target = document.getElementById("error") || document.getElementById("result");
+  if (!target || !location.search) return;
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "start" });
 })();

@@ -806,3 +806,34 @@ async fn the_rank_view_lists_every_row_paged() {
     let (_, _, body) = get("/rank?load=zzzz-nothing").await;
     assert!(String::from_utf8(body).unwrap().contains("id=\"error\""));
 }
+
+#[tokio::test]
+async fn every_input_has_a_label() {
+    // Each <input>, <select> and <textarea> of the page (with a result, an EQ box, the
+    // custom fields) is inside a <label>, named by a <label for>, or has an aria-label.
+    let (_, _, body) = get("/?amp=nwavguy-objective2-o2&amp=&load=sennheiser-hd600").await;
+    let html = String::from_utf8(body).unwrap();
+    let mut checked = 0;
+    for tag in ["<input", "<select", "<textarea"] {
+        for (at, _) in html.match_indices(tag) {
+            let end = at + html[at..].find('>').unwrap();
+            let element = &html[at..=end];
+            if element.contains("type=\"hidden\"") || element.contains("type=\"submit\"") {
+                continue;
+            }
+            let id = element
+                .split("id=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next());
+            let by_for = id.is_some_and(|id| html.contains(&format!("<label for=\"{id}\"")));
+            let wrapped = html[..at].rfind("<label").is_some_and(|l| !html[l..at].contains("</label>"));
+            assert!(
+                element.contains("aria-label=") || by_for || wrapped,
+                "unlabelled: {element}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 15, "{checked} inputs checked");
+    assert!(html.contains("class=\"skip\""), "a skip link");
+}
