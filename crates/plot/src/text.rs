@@ -115,13 +115,15 @@ pub fn target(r: &Report) -> String {
     }
 }
 
-fn sensitivity(s: Option<&SensitivityReadings>) -> String {
+fn sensitivity(s: Option<&SensitivityReadings>, speaker: bool) -> String {
     let Some(sens) = s else {
         return "unknown".into();
     };
+    // A loudspeaker's "dB/V" is the SPL at 1 m for 1 V: say so.
+    let per_volt = if speaker { "dB @ 1 V/1 m" } else { "dB/V" };
     match sens.unit_given {
         SensitivityUnit::Unknown => format!(
-            "{} dB (reference unknown; read as {}, {:.2} dB/V)",
+            "{} dB (reference unknown; read as {}, {:.2} {per_volt})",
             fmt_sig(sens.value_db),
             sens.assumed_unit.map(|u| u.to_string()).unwrap_or_default(),
             sens.db_per_v
@@ -161,7 +163,10 @@ fn loudness(r: &Report) -> Section {
         None => "",
     };
     let mut lines = vec![
-        line("sensitivity", sensitivity(r.sensitivity.as_ref())),
+        line(
+            "sensitivity",
+            sensitivity(r.sensitivity.as_ref(), r.listening.is_some()),
+        ),
         line(
             "impedance",
             format!(
