@@ -11,7 +11,10 @@ use crate::{Error, Result};
 pub const DEFAULT_SAFE_MAX_SPL_DB: f64 = 120.0;
 
 /// The amplifier output an adapter hangs on: the one named, else the speaker output.
-fn speaker_output(amp: &AmpDevice, output: Option<&str>) -> Result<ampmatch_core::amplifier::AmpOutput> {
+fn speaker_output(
+    amp: &AmpDevice,
+    output: Option<&str>,
+) -> Result<ampmatch_core::amplifier::AmpOutput> {
     amp.amplifier
         .select_output(output, true)
         .map_err(|e| Error::Output(e.to_string()))
@@ -28,8 +31,14 @@ pub fn design(
     source_ohm: Option<f64>,
 ) -> Result<Design> {
     let out = speaker_output(amp, output)?;
-    adapter::design(&out, &load.load, safe_max_spl_db, source_ohm, &setup.settings)
-        .map_err(|e| Error::Output(e.to_string()))
+    adapter::design(
+        &out,
+        &load.load,
+        safe_max_spl_db,
+        source_ohm,
+        &setup.settings,
+    )
+    .map_err(|e| Error::Output(e.to_string()))
 }
 
 /// `amp` with its output replaced by that output seen through the adapter `r`, for an
@@ -37,6 +46,7 @@ pub fn design(
 pub fn through(amp: &AmpDevice, output: Option<&str>, r: Resistors) -> Result<AmpDevice> {
     let out = speaker_output(amp, output)?;
     let mut a = amp.clone();
-    a.amplifier.outputs = vec![adapter::through(&out, r).map_err(|e| Error::Output(e.to_string()))?];
+    a.amplifier.outputs =
+        vec![adapter::through(&out, r).map_err(|e| Error::Output(e.to_string()))?];
     Ok(a)
 }

@@ -25,7 +25,13 @@ pub struct Facts<'a> {
 }
 
 /// Headphone-side output classes.
-const HEADPHONE_CLASSES: &[&str] = &["headphone", "dac-amp", "dongle", "player", "integrated-headphone-jack"];
+const HEADPHONE_CLASSES: &[&str] = &[
+    "headphone",
+    "dac-amp",
+    "dongle",
+    "player",
+    "integrated-headphone-jack",
+];
 /// Speaker-side output classes.
 const SPEAKER_CLASSES: &[&str] = &["speaker", "integrated", "receiver"];
 /// Dedicated headphone amplifiers (not an integrated amplifier's jack).
@@ -82,7 +88,11 @@ fn zo_of(f: &Facts, classes: &[&str]) -> Vec<f64> {
 
 fn drive_share(f: &Facts, amps: &[&str], load: &str) -> (usize, f64, f64) {
     let (mut n, mut good, mut bad) = (0usize, 0.0, 0.0);
-    for d in f.drive.iter().filter(|d| amps.contains(&d.amp_class) && d.load_class == load) {
+    for d in f
+        .drive
+        .iter()
+        .filter(|d| amps.contains(&d.amp_class) && d.load_class == load)
+    {
         n += d.pairs;
         good += d.good_share * d.pairs as f64;
         bad += d.unsafe_share * d.pairs as f64;
@@ -104,7 +114,12 @@ fn power_claim(f: &Facts) -> Claim {
         },
         evidence: format!(
             "headphone outputs into 32 Ω: median {}, {} within 10 mW–2 W (n = {}); speaker outputs into 8 Ω: median {}, {} within 50–100 W (n = {}). It is output power, not power consumption.",
-            watts(median(&hp)), pct(a), hp.len(), watts(median(&sp)), pct(b), sp.len()
+            watts(median(&hp)),
+            pct(a),
+            hp.len(),
+            watts(median(&sp)),
+            pct(b),
+            sp.len()
         ),
         rule: RANGE_RULE,
     }
@@ -120,8 +135,12 @@ fn impedance_claim(f: &Facts) -> Claim {
         verdict: "partly",
         evidence: format!(
             "the ranges are the loads': headphones' nominal impedance median {} Ω (p10–p90 {}–{} Ω), loudspeakers' {} Ω ({}–{} Ω); the amplifiers' own output impedance is far lower (dedicated headphone amplifiers: median {} Ω)",
-            hp.map_or("?".into(), |s| fmt(s.median)), hp.map_or("?".into(), |s| fmt(s.p10)), hp.map_or("?".into(), |s| fmt(s.p90)),
-            sp.map_or("?".into(), |s| fmt(s.median)), sp.map_or("?".into(), |s| fmt(s.p10)), sp.map_or("?".into(), |s| fmt(s.p90)),
+            hp.map_or("?".into(), |s| fmt(s.median)),
+            hp.map_or("?".into(), |s| fmt(s.p10)),
+            hp.map_or("?".into(), |s| fmt(s.p90)),
+            sp.map_or("?".into(), |s| fmt(s.median)),
+            sp.map_or("?".into(), |s| fmt(s.p10)),
+            sp.map_or("?".into(), |s| fmt(s.p90)),
             zo.map_or("?".into(), fmt)
         ),
         rule: "right numbers, wrong device: the figures describe loads, not amplifiers",
@@ -137,7 +156,9 @@ fn output_impedance_claim(f: &Facts) -> Claim {
     let jacks = zo_of(f, &["integrated-headphone-jack"]);
     let speaker = median(&zo_of(f, SPEAKER_CLASSES));
     let verdict = match dedicated {
-        Some(d) if d < 2.0 && !jacks.is_empty() && median(&jacks).is_some_and(|j| j > 10.0) => "partly",
+        Some(d) if d < 2.0 && !jacks.is_empty() && median(&jacks).is_some_and(|j| j > 10.0) => {
+            "partly"
+        }
         Some(d) if d < 2.0 => "myth",
         Some(_) => "borne-out",
         None => "not-checkable",
@@ -149,7 +170,15 @@ fn output_impedance_claim(f: &Facts) -> Claim {
         evidence: format!(
             "dedicated headphone amplifiers: median {} Ω; integrated amplifiers' headphone jacks: {} (n = {}); speaker outputs: median {} Ω. Only the jacks are high.",
             dedicated.map_or("?".into(), fmt),
-            if jacks.is_empty() { "none known".into() } else { jacks.iter().map(|z| format!("{} Ω", fmt(*z))).collect::<Vec<_>>().join(", ") },
+            if jacks.is_empty() {
+                "none known".into()
+            } else {
+                jacks
+                    .iter()
+                    .map(|z| format!("{} Ω", fmt(*z)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
             jacks.len(),
             speaker.map_or("?".into(), fmt)
         ),
@@ -164,14 +193,24 @@ fn supply_claim(f: &Facts) -> Claim {
             .filter(|(c, s)| classes.contains(c) && s.as_ref().is_some_and(pred))
             .count()
     };
-    let portable = count(DEDICATED, &|s| matches!(s, Supply::Bus { .. } | Supply::Battery { .. }));
+    let portable = count(DEDICATED, &|s| {
+        matches!(s, Supply::Bus { .. } | Supply::Battery { .. })
+    });
     let mains = count(DEDICATED, &|s| matches!(s, Supply::Mains));
     let known = portable + mains;
-    let share = if known == 0 { 0.0 } else { portable as f64 / known as f64 };
+    let share = if known == 0 {
+        0.0
+    } else {
+        portable as f64 / known as f64
+    };
     Claim {
         id: "supply",
         claim: "Headphone amplifiers run from about 5 V (USB or a battery); speaker amplifiers from the mains.",
-        verdict: if known == 0 { "not-checkable" } else { range_verdict(share) },
+        verdict: if known == 0 {
+            "not-checkable"
+        } else {
+            range_verdict(share)
+        },
         evidence: format!(
             "of dedicated headphone outputs with a known supply, {portable} run from a bus or a battery and {mains} from the mains ({} portable)",
             pct(share)
@@ -190,14 +229,21 @@ fn drive_claims(f: &Facts) -> Vec<Claim> {
             verdict: if n1 == 0 { "not-checkable" } else { "partly" },
             evidence: format!(
                 "speaker outputs × headphones ({n1} pairs): {} good, {} unsafe (full output too loud or past the headphone's rating) — loud enough, but it needs an adapter (`ampmatch adapter`)",
-                pct(good1), pct(unsafe1)
+                pct(good1),
+                pct(unsafe1)
             ),
             rule: "the drive matrix: good share and unsafe share of the class pair",
         },
         Claim {
             id: "headphone-amp-cannot-drive-speakers",
             claim: "A headphone amplifier cannot power speakers.",
-            verdict: if n2 == 0 { "not-checkable" } else if good2 == 0.0 { "borne-out" } else { "partly" },
+            verdict: if n2 == 0 {
+                "not-checkable"
+            } else if good2 == 0.0 {
+                "borne-out"
+            } else {
+                "partly"
+            },
             evidence: format!(
                 "dedicated headphone outputs × loudspeakers at the music preset ({n2} pairs): {} good",
                 pct(good2)
@@ -207,10 +253,15 @@ fn drive_claims(f: &Facts) -> Vec<Claim> {
         Claim {
             id: "not-interchangeable",
             claim: "The two cannot replace each other.",
-            verdict: if n1 == 0 || n2 == 0 { "not-checkable" } else { "partly" },
+            verdict: if n1 == 0 || n2 == 0 {
+                "not-checkable"
+            } else {
+                "partly"
+            },
             evidence: format!(
                 "one way a speaker amplifier reaches headphone levels ({} good, most need an adapter for level and hiss); the other way {} of headphone outputs drive loudspeakers well",
-                pct(good1), pct(good2)
+                pct(good1),
+                pct(good2)
             ),
             rule: "the drive matrix, both ways",
         },
@@ -281,7 +332,10 @@ fn device_claims(f: &Facts) -> Vec<Claim> {
             .map(|a| a.voltage_vrms * a.voltage_vrms / z)
             .next()
     };
-    let bt = (power_of("fosi-audio-bt20a", 4.0), power_of("fosi-audio-bt20a", 8.0));
+    let bt = (
+        power_of("fosi-audio-bt20a", 4.0),
+        power_of("fosi-audio-bt20a", 8.0),
+    );
     let echo = power_of("amazon-echo-link-amp", 8.0);
     vec![
         Claim {

@@ -225,7 +225,9 @@ fn all_loads(devices: &dyn Devices) -> BTreeMap<&'static str, Vec<LoadDevice>> {
 }
 
 /// Up to [`DRIVE_SAMPLE`] loads of each class, spread evenly over the catalog.
-fn sample<'a>(all: &'a BTreeMap<&'static str, Vec<LoadDevice>>) -> Vec<(&'static str, &'a LoadDevice)> {
+fn sample<'a>(
+    all: &'a BTreeMap<&'static str, Vec<LoadDevice>>,
+) -> Vec<(&'static str, &'a LoadDevice)> {
     all.iter()
         .flat_map(|(c, list)| {
             let step = list.len().div_ceil(DRIVE_SAMPLE).max(1);
@@ -263,7 +265,10 @@ fn drive(
 
 fn load_impedances(all: &BTreeMap<&'static str, Vec<LoadDevice>>) -> BTreeMap<&'static str, Stats> {
     let mut out = BTreeMap::new();
-    for (key, classes) in [("headphone", &["headphone", "iem"][..]), ("speaker", &["speaker"][..])] {
+    for (key, classes) in [
+        ("headphone", &["headphone", "iem"][..]),
+        ("speaker", &["speaker"][..]),
+    ] {
         let z: Vec<f64> = all
             .iter()
             .filter(|(c, _)| classes.contains(c))

@@ -7,11 +7,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod check;
 pub mod adapter;
+mod check;
 mod claims;
-pub mod explain;
 pub mod docs;
+pub mod explain;
 mod rank;
 mod resolve;
 pub mod setup;

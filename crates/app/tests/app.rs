@@ -340,7 +340,12 @@ mod explain {
     use ampmatch_app::explain::{Stats, explain};
     use ampmatch_catalog::{Catalog, DeviceType, Entry};
 
-    fn entry(id: &'static str, device_type: DeviceType, category: &'static str, text: String) -> Entry {
+    fn entry(
+        id: &'static str,
+        device_type: DeviceType,
+        category: &'static str,
+        text: String,
+    ) -> Entry {
         Entry {
             id,
             brand: "T",
@@ -360,24 +365,40 @@ mod explain {
     }
 
     fn se(w_at_32: Option<f64>, zo: f64) -> String {
-        let power = w_at_32.map_or(String::new(), |w| format!("power = [{{ load_ohm = 32, power_w = {w} }}]\n"));
-        format!("[[outputs]]\nname = \"se\"\nkind = \"single-ended\"\n{power}output_impedance_ohm = {zo}\n")
+        let power = w_at_32.map_or(String::new(), |w| {
+            format!("power = [{{ load_ohm = 32, power_w = {w} }}]\n")
+        });
+        format!(
+            "[[outputs]]\nname = \"se\"\nkind = \"single-ended\"\n{power}output_impedance_ohm = {zo}\n"
+        )
     }
 
     fn spk(w_at_8: f64) -> String {
-        format!("[[outputs]]\nname = \"speaker\"\nkind = \"speaker\"\npower = [{{ load_ohm = 8, power_w = {w_at_8} }}]\noutput_impedance_ohm = 0.05\n")
+        format!(
+            "[[outputs]]\nname = \"speaker\"\nkind = \"speaker\"\npower = [{{ load_ohm = 8, power_w = {w_at_8} }}]\noutput_impedance_ohm = 0.05\n"
+        )
     }
 
     fn headphone(id: &'static str, z: f64) -> Entry {
-        entry(id, DeviceType::Headphone, "", format!(
-            "type = \"headphone\"\nid = \"{id}\"\nbrand = \"T\"\nmodel = \"{id}\"\nform = \"over-ear\"\nimpedance_ohm = {z}\nsensitivity_db = 100\nsensitivity_unit = \"dB/V\"\n"
-        ))
+        entry(
+            id,
+            DeviceType::Headphone,
+            "",
+            format!(
+                "type = \"headphone\"\nid = \"{id}\"\nbrand = \"T\"\nmodel = \"{id}\"\nform = \"over-ear\"\nimpedance_ohm = {z}\nsensitivity_db = 100\nsensitivity_unit = \"dB/V\"\n"
+            ),
+        )
     }
 
     fn speaker(id: &'static str, z: f64) -> Entry {
-        entry(id, DeviceType::Speaker, "", format!(
-            "type = \"speaker\"\nid = \"{id}\"\nbrand = \"T\"\nmodel = \"{id}\"\nimpedance_ohm = {z}\nsensitivity_db = 88\nsensitivity_ref = \"2.83V/1m\"\n"
-        ))
+        entry(
+            id,
+            DeviceType::Speaker,
+            "",
+            format!(
+                "type = \"speaker\"\nid = \"{id}\"\nbrand = \"T\"\nmodel = \"{id}\"\nimpedance_ohm = {z}\nsensitivity_db = 88\nsensitivity_ref = \"2.83V/1m\"\n"
+            ),
+        )
     }
 
     /// Headphone amps of 0.1, 0.5 and 3 W into 32 Ω (output impedance 0.5, 1, 0.2 Ω);
@@ -390,7 +411,11 @@ mod explain {
             amp("h3", "headphone", &se(Some(3.0), 0.2)),
             amp("s1", "speaker", &spk(100.0)),
             amp("s2", "speaker", &spk(200.0)),
-            amp("int", "integrated", &format!("{}{}", spk(50.0), se(None, 33.0))),
+            amp(
+                "int",
+                "integrated",
+                &format!("{}{}", spk(50.0), se(None, 33.0)),
+            ),
             headphone("p16", 16.0),
             headphone("p32", 32.0),
             headphone("p300", 300.0),
@@ -442,18 +467,48 @@ mod explain {
         // No BT20A in this catalog: not checkable.
         assert_eq!(verdict("bt20a"), "not-checkable");
         // Every claim of the founding list is judged, each with its rule.
-        for id in ["size", "power", "impedance", "output-impedance", "ohms-law", "efficiency", "supply",
-            "eighth-rule", "speaker-amp-drives-headphones", "headphone-amp-cannot-drive-speakers",
-            "not-interchangeable", "bt20a", "echo-link-amp", "headphone-amp-improves-sound",
-            "sizing-2x", "driver-size", "fostex-th900"] {
-            let c = e.claims.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("{id}"));
+        for id in [
+            "size",
+            "power",
+            "impedance",
+            "output-impedance",
+            "ohms-law",
+            "efficiency",
+            "supply",
+            "eighth-rule",
+            "speaker-amp-drives-headphones",
+            "headphone-amp-cannot-drive-speakers",
+            "not-interchangeable",
+            "bt20a",
+            "echo-link-amp",
+            "headphone-amp-improves-sound",
+            "sizing-2x",
+            "driver-size",
+            "fostex-th900",
+        ] {
+            let c = e
+                .claims
+                .iter()
+                .find(|c| c.id == id)
+                .unwrap_or_else(|| panic!("{id}"));
             assert!(!c.rule.is_empty() && !c.evidence.is_empty(), "{id}");
         }
         // Which drives which: every class pair with its pairs counted.
-        let d = e.drive.iter().find(|d| d.amp_class == "speaker" && d.load_class == "headphone").unwrap();
+        let d = e
+            .drive
+            .iter()
+            .find(|d| d.amp_class == "speaker" && d.load_class == "headphone")
+            .unwrap();
         assert_eq!(d.pairs, 2 * 3);
-        let d = e.drive.iter().find(|d| d.amp_class == "headphone" && d.load_class == "speaker").unwrap();
+        let d = e
+            .drive
+            .iter()
+            .find(|d| d.amp_class == "headphone" && d.load_class == "speaker")
+            .unwrap();
         assert_eq!(d.pairs, 3 * 2);
-        assert_eq!(d.good_share, 0.0, "0.1–3 W cannot drive a speaker to 102 dB at 2.5 m");
+        assert_eq!(
+            d.good_share, 0.0,
+            "0.1–3 W cannot drive a speaker to 102 dB at 2.5 m"
+        );
     }
 }

@@ -120,7 +120,9 @@ pub fn serve(parse_filter: &FilterParser) -> std::io::Result<()> {
         let malformed = || std::io::Error::other("malformed request");
         let path = path_from_bytes(parts.next().and_then(unhex).ok_or_else(malformed)?);
         let filter_text = match parts.next() {
-            Some(h) => Some(String::from_utf8(unhex(h).ok_or_else(malformed)?).map_err(|_| malformed())?),
+            Some(h) => {
+                Some(String::from_utf8(unhex(h).ok_or_else(malformed)?).map_err(|_| malformed())?)
+            }
             None => None,
         };
         let mut report = match filter_text {
@@ -129,18 +131,26 @@ pub fn serve(parse_filter: &FilterParser) -> std::io::Result<()> {
                 if cached.as_ref().is_none_or(|(t, _)| *t != text) {
                     match parse_filter(&text) {
                         Ok(make) => {
-                            let f = Filtering { name: String::new(), text: text.clone(), make };
+                            let f = Filtering {
+                                name: String::new(),
+                                text: text.clone(),
+                                make,
+                            };
                             cached = Some((text, f));
                         }
                         Err(m) => {
                             let label = path.display().to_string();
-                            let e = Error::Unsupported { path: label.clone(), message: m };
+                            let e = Error::Unsupported {
+                                path: label.clone(),
+                                message: m,
+                            };
                             let reply = Reply {
                                 report: TrackReport::failed(&label, &e),
                                 blocks: FileBlocks::default(),
                                 histogram: None,
                             };
-                            serde_json::to_writer(&mut out, &reply).map_err(std::io::Error::other)?;
+                            serde_json::to_writer(&mut out, &reply)
+                                .map_err(std::io::Error::other)?;
                             out.write_all(b"\n")?;
                             out.flush()?;
                             continue;

@@ -27,7 +27,11 @@ fn number(file: &str, line: usize, what: &str, s: Option<&str>) -> Result<f64> {
         .parse()
         .map_err(|_| err(file, line, format!("{what} = {s:?} is not a number")))?;
     if !x.is_finite() {
-        return Err(err(file, line, format!("{what} = {s} is not a finite number")));
+        return Err(err(
+            file,
+            line,
+            format!("{what} = {s} is not a finite number"),
+        ));
     }
     Ok(x)
 }
@@ -66,7 +70,10 @@ fn parse_filter(file: &str, line: usize, tokens: &[&str]) -> Result<Filter> {
             "q" => q = Some(number(file, line, "Q", rest.get(i + 1).copied())?),
             "bw" => {
                 // `BW Oct 1.0`
-                if !rest.get(i + 1).is_some_and(|t| t.eq_ignore_ascii_case("oct")) {
+                if !rest
+                    .get(i + 1)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("oct"))
+                {
                     return Err(err(file, line, "BW: expected `BW Oct N`".into()));
                 }
                 i += 1;
@@ -122,7 +129,11 @@ fn parse_filter(file: &str, line: usize, tokens: &[&str]) -> Result<Filter> {
         (Some(q), _, _) => q,
         (None, Some(s), FilterKind::LowShelf | FilterKind::HighShelf) => {
             if !(0.1..=24.0).contains(&s) {
-                return Err(err(file, line, format!("slope {s} dB: allowed from 0.1 to 24 dB/oct")));
+                return Err(err(
+                    file,
+                    line,
+                    format!("slope {s} dB: allowed from 0.1 to 24 dB/oct"),
+                ));
             }
             shelf_q_from_slope(gain_db, s / 12.0)
         }
@@ -167,7 +178,11 @@ pub fn parse_eq(text: &str, file: &str) -> Result<Eq> {
                 Some(on) if on == "ON" => filters.push(parse_filter(file, line_no, &tokens[1..])?),
                 Some(off) if off == "OFF" => {}
                 _ => {
-                    return Err(err(file, line_no, "expected ON or OFF after `Filter:`".into()));
+                    return Err(err(
+                        file,
+                        line_no,
+                        "expected ON or OFF after `Filter:`".into(),
+                    ));
                 }
             }
         } else if head_l == "graphiceq" {
@@ -226,7 +241,9 @@ mod tests {
         let eq = parse_eq(text, "x/ParametricEQ.txt").unwrap();
         assert_eq!(eq.preamp_db, -6.2);
         assert_eq!(eq.name, "ParametricEQ.txt");
-        let Shape::Parametric { filters } = &eq.shape else { panic!() };
+        let Shape::Parametric { filters } = &eq.shape else {
+            panic!()
+        };
         assert_eq!(filters.len(), 4);
         assert_eq!(filters[0].kind, FilterKind::LowShelf);
         assert_eq!(filters[2].kind, FilterKind::HighShelf);
@@ -250,16 +267,28 @@ mod tests {
     fn errors_name_line_and_field() {
         for (text, line, what) in [
             ("Preamp: loud\n", 1, "Preamp = \"loud\""),
-            ("Preamp: -3 dB\nFilter 1: ON XX Fc 100 Hz Gain 1 dB Q 1\n", 2, "filter type \"XX\""),
+            (
+                "Preamp: -3 dB\nFilter 1: ON XX Fc 100 Hz Gain 1 dB Q 1\n",
+                2,
+                "filter type \"XX\"",
+            ),
             ("Filter 1: ON PK Fc 100 Hz Gain 1 dB\n", 1, "Q: missing"),
             ("Filter 1: ON PK Gain 1 dB Q 1\n", 1, "Fc: missing"),
-            ("Filter 1: ON PK Fc 100 Hz Gain 1 dB Q 1 Foo 2\n", 1, "unknown field \"foo\""),
+            (
+                "Filter 1: ON PK Fc 100 Hz Gain 1 dB Q 1 Foo 2\n",
+                1,
+                "unknown field \"foo\"",
+            ),
             ("Filter 1: MAYBE PK\n", 1, "ON or OFF"),
             ("Channel: L\n", 1, "\"Channel\" is not read"),
             ("hello\n", 1, "expected `Preamp:`"),
             ("# nothing\n", 1, "not an EQ preset"),
             ("GraphicEQ: 20 x\n", 1, "GraphicEQ gain"),
-            ("Filter 1: ON PK Fc 100 Hz Gain 99 dB Q 1\n", 0, "gain_db = 99"),
+            (
+                "Filter 1: ON PK Fc 100 Hz Gain 99 dB Q 1\n",
+                0,
+                "gain_db = 99",
+            ),
         ] {
             let e = parse_eq(text, "p.txt").unwrap_err().to_string();
             assert!(e.starts_with(&format!("p.txt:{line}:")), "{text:?}: {e}");

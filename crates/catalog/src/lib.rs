@@ -8,8 +8,8 @@
 
 mod catalog;
 mod device;
-mod error;
 pub mod eq;
+mod error;
 pub mod formats;
 pub mod lint;
 mod names;

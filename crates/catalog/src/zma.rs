@@ -213,10 +213,7 @@ pub fn write_frd(points: &[FrdPoint], title: &str) -> String {
 /// (`frequency,raw,…`: the `raw` column, else the second), or two-column text like .frd.
 /// Returns (frequency Hz, level dB), frequency rising.
 pub fn parse_fr(text: &str, file: &str) -> Result<Vec<(f64, f64)>> {
-    let first = text
-        .lines()
-        .enumerate()
-        .find(|(_, l)| !l.trim().is_empty());
+    let first = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty());
     let Some((header_at, header)) = first.filter(|(_, l)| {
         l.trim_start()
             .chars()

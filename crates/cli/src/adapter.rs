@@ -10,7 +10,10 @@ use crate::check;
 
 pub fn run(a: &AdapterArgs) -> Result<()> {
     if !(a.max_spl.is_finite() && (60.0..=140.0).contains(&a.max_spl)) {
-        bail!("--max-spl {}: allowed: a number from 60 to 140 dB SPL", a.max_spl);
+        bail!(
+            "--max-spl {}: allowed: a number from 60 to 140 dB SPL",
+            a.max_spl
+        );
     }
     if let Some(s) = a.source_ohm
         && !(s.is_finite() && (0.1..=1000.0).contains(&s))
@@ -36,32 +39,57 @@ pub fn run(a: &AdapterArgs) -> Result<()> {
         format!(
             "{} at full output → buy {}",
             fmt_power(p),
-            buy.map_or("a larger resistor than 50 W (rethink the design)".into(), |b| format!("{} W or more", fmt_sig(b)))
+            buy.map_or(
+                "a larger resistor than 50 W (rethink the design)".into(),
+                |b| format!("{} W or more", fmt_sig(b))
+            )
         )
     };
     println!(
         "{} adapter: {} → {}",
-        if d.feasible { "A workable" } else { "NO workable" },
+        if d.feasible {
+            "A workable"
+        } else {
+            "NO workable"
+        },
         amp.amplifier.name,
         load.load.name
     );
-    println!("  series resistor    {} Ω, {}", fmt_sig(d.series_ohm), w(d.series_power_w, d.series_wattage_w));
-    println!("  shunt resistor     {} Ω, {}", fmt_sig(d.shunt_ohm), w(d.shunt_power_w, d.shunt_wattage_w));
-    println!("  source impedance   {} Ω seen by the headphone", fmt_sig(d.source_impedance_ohm));
+    println!(
+        "  series resistor    {} Ω, {}",
+        fmt_sig(d.series_ohm),
+        w(d.series_power_w, d.series_wattage_w)
+    );
+    println!(
+        "  shunt resistor     {} Ω, {}",
+        fmt_sig(d.shunt_ohm),
+        w(d.shunt_power_w, d.shunt_wattage_w)
+    );
+    println!(
+        "  source impedance   {} Ω seen by the headphone",
+        fmt_sig(d.source_impedance_ohm)
+    );
     println!("  attenuation        {:.1} dB", d.attenuation_db);
     println!(
         "  full output        {} at the ear (aimed ≤ {} dB)",
-        d.max_spl_db.map_or("unknown".into(), |m| format!("{m:.1} dB SPL")),
+        d.max_spl_db
+            .map_or("unknown".into(), |m| format!("{m:.1} dB SPL")),
         fmt_sig(d.safe_max_spl_db)
     );
     println!("  amplifier sees     {} Ω", fmt_sig(d.amp_load_ohm));
     println!(
         "  deviation          {}",
-        d.deviation_spread_db.map_or("unknown (no impedance curve)".into(), |x| format!("{x:.2} dB"))
+        d.deviation_spread_db
+            .map_or("unknown (no impedance curve)".into(), |x| format!(
+                "{x:.2} dB"
+            ))
     );
     println!(
         "  hiss               {}",
-        d.hiss_spl_db.map_or("unknown (no noise figure)".into(), |x| format!("{x:.1} dB SPL"))
+        d.hiss_spl_db
+            .map_or("unknown (no noise figure)".into(), |x| format!(
+                "{x:.1} dB SPL"
+            ))
     );
     for n in &d.notes {
         println!("  · {n}");

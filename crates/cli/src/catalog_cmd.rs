@@ -124,15 +124,26 @@ fn validate(catalog: &Catalog, files: &[std::path::PathBuf], as_json: bool) -> R
         catalog
             .entries()
             .iter()
-            .map(|e| (e.path.to_string(), catalog.load(e).err().map(|x| x.to_string())))
+            .map(|e| {
+                (
+                    e.path.to_string(),
+                    catalog.load(e).err().map(|x| x.to_string()),
+                )
+            })
             .collect()
     } else {
         files
             .iter()
-            .map(|f| (f.display().to_string(), read_device_file(f).err().map(|x| x.to_string())))
+            .map(|f| {
+                (
+                    f.display().to_string(),
+                    read_device_file(f).err().map(|x| x.to_string()),
+                )
+            })
             .collect()
     };
-    let invalid: Vec<&(String, Option<String>)> = results.iter().filter(|(_, e)| e.is_some()).collect();
+    let invalid: Vec<&(String, Option<String>)> =
+        results.iter().filter(|(_, e)| e.is_some()).collect();
     if as_json {
         let rows: Vec<_> = results
             .iter()
@@ -140,13 +151,19 @@ fn validate(catalog: &Catalog, files: &[std::path::PathBuf], as_json: bool) -> R
             .collect();
         println!(
             "{}",
-            serde_json::to_string_pretty(&json!({"valid": results.len() - invalid.len(), "invalid": invalid.len(), "files": rows}))?
+            serde_json::to_string_pretty(
+                &json!({"valid": results.len() - invalid.len(), "invalid": invalid.len(), "files": rows})
+            )?
         );
     } else {
         for (_, e) in &invalid {
             eprintln!("error: {}", e.as_deref().unwrap_or(""));
         }
-        println!("{} device file(s) valid, {} invalid", results.len() - invalid.len(), invalid.len());
+        println!(
+            "{} device file(s) valid, {} invalid",
+            results.len() - invalid.len(),
+            invalid.len()
+        );
     }
     if !invalid.is_empty() {
         std::process::exit(2);
@@ -167,7 +184,13 @@ fn import(file: &Path, out: Option<&Path>, kind: Option<&str>, as_json: bool) ->
         write_atomic(p, imported.text.as_bytes())?;
     }
     if as_json {
-        let format = imported.format.info().extensions.first().copied().unwrap_or("");
+        let format = imported
+            .format
+            .info()
+            .extensions
+            .first()
+            .copied()
+            .unwrap_or("");
         println!(
             "{}",
             serde_json::to_string_pretty(&json!({

@@ -137,7 +137,9 @@ pub fn run(a: &CheckArgs) -> Result<()> {
                 .collect::<std::result::Result<_, _>>()
                 .ok()
                 .filter(|v: &Vec<f64>| v.len() == 2)
-                .ok_or_else(|| anyhow::anyhow!("--adapter {text:?}: expected SERIES,SHUNT in Ω, e.g. 100,10"))?;
+                .ok_or_else(|| {
+                    anyhow::anyhow!("--adapter {text:?}: expected SERIES,SHUNT in Ω, e.g. 100,10")
+                })?;
             let r = ampmatch_core::adapter::Resistors::new(parts[0], parts[1])
                 .map_err(|e| anyhow::anyhow!("--adapter: {e}"))?;
             ampmatch_app::adapter::through(&amp, a.output.as_deref(), r).context("--adapter")?
@@ -174,7 +176,11 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     } else {
         anstream::print!(
             "{}",
-            crate::colour::report(&ampmatch_plot::text::report(&report, &amp.meta.id, &load.meta.id))
+            crate::colour::report(&ampmatch_plot::text::report(
+                &report,
+                &amp.meta.id,
+                &load.meta.id
+            ))
         );
         if let Some(p) = &a.plot {
             println!("\nplot written to {}", p.display());
@@ -193,7 +199,12 @@ fn track_report(
     level: f64,
 ) -> Result<Report> {
     // With an EQ the track is measured after it, as the listener hears it.
-    let filter = a.setup.eq.as_deref().map(crate::track::filtering).transpose()?;
+    let filter = a
+        .setup
+        .eq
+        .as_deref()
+        .map(crate::track::filtering)
+        .transpose()?;
     let track = ampmatch_audio::analyze_one(path, &crate::track::isolation()?, filter.as_ref());
     if let Some(e) = &track.error {
         bail!("--track: {e}");

@@ -18,7 +18,9 @@ pub fn run(json: bool) -> Result<()> {
 
 /// The comparison in words: one line per class, per claim, per class pair.
 pub fn text(e: &Explanation) -> String {
-    let mut s = String::from("Outputs by class (power into 32 / 300 / 8 / 4 Ω: median, from the catalog)\n");
+    let mut s = String::from(
+        "Outputs by class (power into 32 / 300 / 8 / 4 Ω: median, from the catalog)\n",
+    );
     for c in &e.classes {
         let p = |z: &str| {
             c.power_into_w
@@ -33,8 +35,11 @@ pub fn text(e: &Explanation) -> String {
             p("300"),
             p("8"),
             p("4"),
-            c.output_impedance_ohm
-                .map_or("unknown".into(), |z| format!("median {} Ω (n = {})", fmt_sig(z.median), z.n))
+            c.output_impedance_ohm.map_or("unknown".into(), |z| format!(
+                "median {} Ω (n = {})",
+                fmt_sig(z.median),
+                z.n
+            ))
         );
     }
     s += "\nLoads (nominal impedance)\n";
@@ -49,7 +54,10 @@ pub fn text(e: &Explanation) -> String {
     }
     s += "\nThe article's claims\n";
     for c in &e.claims {
-        s += &format!("  [{}] {}: {}\n      {}\n", c.verdict, c.id, c.claim, c.evidence);
+        s += &format!(
+            "  [{}] {}: {}\n      {}\n",
+            c.verdict, c.id, c.claim, c.evidence
+        );
     }
     s += "\nWhich drives which (share of good pairs at the default targets)\n";
     for d in &e.drive {

@@ -44,10 +44,11 @@ pub fn eq_factory(text: &str, name: &str) -> std::result::Result<Box<FilterFacto
 pub fn filtering(path: &std::path::Path) -> Result<Filtering> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("--eq {}: cannot read: {e}", path.display()))?;
-    let name = path
-        .file_name()
-        .map_or(path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let make = eq_factory(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!("--eq: {e}"))?;
+    let name = path.file_name().map_or(path.display().to_string(), |n| {
+        n.to_string_lossy().into_owned()
+    });
+    let make =
+        eq_factory(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!("--eq: {e}"))?;
     Ok(Filtering { name, text, make })
 }
 

@@ -19,8 +19,8 @@ use crate::units::db20;
 
 /// The E24 series, one decade.
 pub const E24: [f64; 24] = [
-    1.0, 1.1, 1.2, 1.3, 1.5, 1.6, 1.8, 2.0, 2.2, 2.4, 2.7, 3.0, 3.3, 3.6, 3.9, 4.3, 4.7, 5.1,
-    5.6, 6.2, 6.8, 7.5, 8.2, 9.1,
+    1.0, 1.1, 1.2, 1.3, 1.5, 1.6, 1.8, 2.0, 2.2, 2.4, 2.7, 3.0, 3.3, 3.6, 3.9, 4.3, 4.7, 5.1, 5.6,
+    6.2, 6.8, 7.5, 8.2, 9.1,
 ];
 
 /// Resistor power ratings to buy from, W.
@@ -33,7 +33,10 @@ fn e24_values() -> impl Iterator<Item = f64> {
 
 /// The largest E24 value at or below `x` (the smallest in the series if none is).
 pub fn e24_at_most(x: f64) -> f64 {
-    e24_values().take_while(|v| *v <= x * (1.0 + 1e-9)).last().unwrap_or(0.1)
+    e24_values()
+        .take_while(|v| *v <= x * (1.0 + 1e-9))
+        .last()
+        .unwrap_or(0.1)
 }
 
 /// The smallest E24 value at or above `x`.
@@ -85,9 +88,7 @@ fn parallel(a: f64, b: f64) -> f64 {
 /// source impedance, noise and gain scaled by the divider, a headphone jack (a bridged
 /// output stays bridged: the connection check then says why a plain jack cannot work).
 pub fn through(output: &AmpOutput, r: Resistors) -> Result<AmpOutput> {
-    let zo = output
-        .output_impedance
-        .map_or(0.0, |s| s.at(1000.0).norm());
+    let zo = output.output_impedance.map_or(0.0, |s| s.at(1000.0).norm());
     let fit = LimitFit::from_output(output);
     // The amplifier sees R_s + R_p (plus the headphone in parallel with R_p, which only
     // lowers it a little: the open-circuit case is the one the Thévenin source needs).

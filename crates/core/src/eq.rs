@@ -222,7 +222,10 @@ impl Eq {
                 .iter()
                 // Above Nyquist a digital filter has no response to speak of.
                 .filter(|f| f.fc_hz < rate_hz / 2.0)
-                .map(|f| f.biquad(rate_hz).response_db(frequency_hz.min(rate_hz * 0.4999), rate_hz))
+                .map(|f| {
+                    f.biquad(rate_hz)
+                        .response_db(frequency_hz.min(rate_hz * 0.4999), rate_hz)
+                })
                 .sum(),
             Shape::Graphic { points } => graphic_gain(points, frequency_hz),
         }
@@ -378,7 +381,12 @@ mod tests {
             "pk",
             -6.0,
             Shape::Parametric {
-                filters: vec![Filter { kind: FilterKind::Peaking, fc_hz: 1000.0, gain_db: 6.0, q: 1.0 }],
+                filters: vec![Filter {
+                    kind: FilterKind::Peaking,
+                    fc_hz: 1000.0,
+                    gain_db: 6.0,
+                    q: 1.0,
+                }],
             },
         )
         .unwrap();
@@ -402,10 +410,21 @@ mod tests {
 
     #[test]
     fn first_order_shelf_is_half_its_gain_at_the_corner() {
-        for kind in [FilterKind::LowShelfFirstOrder, FilterKind::HighShelfFirstOrder] {
-            let f = Filter { kind, fc_hz: 1000.0, gain_db: 6.0, q: DEFAULT_Q };
+        for kind in [
+            FilterKind::LowShelfFirstOrder,
+            FilterKind::HighShelfFirstOrder,
+        ] {
+            let f = Filter {
+                kind,
+                fc_hz: 1000.0,
+                gain_db: 6.0,
+                q: DEFAULT_Q,
+            };
             let b = f.biquad(48_000.0);
-            assert!((b.response_db(1000.0, 48_000.0) - 3.0).abs() < 0.01, "{kind:?}");
+            assert!(
+                (b.response_db(1000.0, 48_000.0) - 3.0).abs() < 0.01,
+                "{kind:?}"
+            );
         }
     }
 }

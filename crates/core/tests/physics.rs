@@ -659,7 +659,13 @@ fn a_bass_shelf_costs_what_the_hand_calculation_says() {
     // needed: 20·log10(7.5/7.943) = −0.50 dB short. At 20 Hz the cookbook shelf gives
     // +9.992 dB (|H| of its coefficients computed by hand), 4.4668·10^(9.992/20) = 14.11 V:
     // 20·log10(7.5/4.4668) − 9.992 = 4.501 − 9.992 = −5.491 dB, the worst point.
-    let mut load = headphone("x", 300.0, 97.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let mut load = headphone(
+        "x",
+        300.0,
+        97.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     load.impedance = Some(peaked_curve(300.0, 300.0));
     let out = output_with(&[(None, 10.0)], Some(100.0));
     let eq = ampmatch_core::eq::Eq::new(
@@ -676,7 +682,10 @@ fn a_bass_shelf_costs_what_the_hand_calculation_says() {
     )
     .unwrap();
     let ctx = ampmatch_core::analysis::Context {
-        eq: Some(ampmatch_core::analysis::eq::EqSetting { eq, rate_hz: 48_000.0 }),
+        eq: Some(ampmatch_core::analysis::eq::EqSetting {
+            eq,
+            rate_hz: 48_000.0,
+        }),
         ..Default::default()
     };
     let r = ampmatch_core::analysis::analyze_in(
@@ -690,24 +699,47 @@ fn a_bass_shelf_costs_what_the_hand_calculation_says() {
     let at = |f: f64| {
         *r.curve
             .iter()
-            .min_by(|a, b| (a.frequency_hz - f).abs().total_cmp(&(b.frequency_hz - f).abs()))
+            .min_by(|a, b| {
+                (a.frequency_hz - f)
+                    .abs()
+                    .total_cmp(&(b.frequency_hz - f).abs())
+            })
             .unwrap()
     };
     let p125 = at(125.0);
     close(p125.frequency_hz, 125.0, 1e-6, "125 Hz is on the grid");
     close(p125.eq_gain_db.unwrap(), 5.0, 0.01, "shelf at its corner");
-    close(p125.required_voltage_vrms.unwrap(), 7.943, 0.002, "needed at 125 Hz");
+    close(
+        p125.required_voltage_vrms.unwrap(),
+        7.943,
+        0.002,
+        "needed at 125 Hz",
+    );
     close(p125.available_voltage_vrms.unwrap(), 7.5, 1e-9, "available");
     let e = r.eq.as_ref().unwrap();
-    close(e.worst_frequency_hz.unwrap(), 20.0, 1e-9, "worst at the bottom");
+    close(
+        e.worst_frequency_hz.unwrap(),
+        20.0,
+        1e-9,
+        "worst at the bottom",
+    );
     close(e.worst_headroom_db.unwrap(), -5.491, 0.01, "worst headroom");
     close(e.max_boost_db, 9.992, 0.01, "largest boost");
     close(e.needed_preamp_db, -9.992, 0.01, "needed preamp");
-    assert_eq!(r.checks.eq.as_ref().unwrap().status, ampmatch_core::analysis::checks::Status::Problem);
-    assert_eq!(r.checks.eq.as_ref().unwrap().rule, ampmatch_core::analysis::Rule::EqOutOfVoltage);
+    assert_eq!(
+        r.checks.eq.as_ref().unwrap().status,
+        ampmatch_core::analysis::checks::Status::Problem
+    );
+    assert_eq!(
+        r.checks.eq.as_ref().unwrap().rule,
+        ampmatch_core::analysis::Rule::EqOutOfVoltage
+    );
     // The plain loudness check still passes (4.5 dB over the target at 1 kHz): the EQ is
     // what makes it insufficient.
-    assert_eq!(r.checks.loudness.status, ampmatch_core::analysis::checks::Status::Ok);
+    assert_eq!(
+        r.checks.loudness.status,
+        ampmatch_core::analysis::checks::Status::Ok
+    );
     assert_eq!(r.verdict, Verdict::Insufficient);
 }
 
@@ -728,9 +760,18 @@ fn switching_an_eq_on_changes_the_level_by_its_average_gain() {
         },
     )
     .unwrap();
-    let load = headphone("x", 32.0, 100.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let load = headphone(
+        "x",
+        32.0,
+        100.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     let ctx = ampmatch_core::analysis::Context {
-        eq: Some(ampmatch_core::analysis::eq::EqSetting { eq, rate_hz: 48_000.0 }),
+        eq: Some(ampmatch_core::analysis::eq::EqSetting {
+            eq,
+            rate_hz: 48_000.0,
+        }),
         ..Default::default()
     };
     let r = ampmatch_core::analysis::analyze_in(
@@ -744,7 +785,11 @@ fn switching_an_eq_on_changes_the_level_by_its_average_gain() {
     let e = r.eq.unwrap();
     close(e.level_jump_db, -6.0, 1e-9, "level jump");
     close(e.max_boost_db, 0.0, 1e-9, "no boost");
-    assert_eq!(e.needed_preamp_db.to_bits(), 0.0f64.to_bits(), "needs 0 dB, not -0");
+    assert_eq!(
+        e.needed_preamp_db.to_bits(),
+        0.0f64.to_bits(),
+        "needs 0 dB, not -0"
+    );
 }
 
 #[test]
@@ -758,16 +803,32 @@ fn adapter_for_a_20_v_amp_into_a_300_ohm_headphone_by_hand() {
     // 20·log10(32.143/47.143) = −3.327 dB; source 15 ∥ 36 = 10.588 Ω; series dissipates
     // 0.42424²·15 = 2.700 W (buy 10 W: the next rating ≥ 2×), shunt 13.636²/36 = 5.165 W
     // (buy 25 W).
-    let load = headphone("hp", 300.0, 97.0, SensitivityUnit::DbPerV, HeadphoneForm::OverEar);
+    let load = headphone(
+        "hp",
+        300.0,
+        97.0,
+        SensitivityUnit::DbPerV,
+        HeadphoneForm::OverEar,
+    );
     let out = output_with(&[(None, 20.0)], Some(0.0));
     let d = ampmatch_core::adapter::design(&out, &load, 120.0, None, &Settings::default()).unwrap();
     close(d.shunt_ohm, 36.0, 1e-9, "shunt");
     close(d.series_ohm, 15.0, 1e-9, "series");
     close(d.amp_load_ohm, 47.143, 0.001, "amp load");
-    close(d.max_spl_db.unwrap(), 119.69, 0.01, "full output at the ear");
+    close(
+        d.max_spl_db.unwrap(),
+        119.69,
+        0.01,
+        "full output at the ear",
+    );
     close(d.attenuation_db, -3.327, 0.001, "attenuation");
     close(d.source_impedance_ohm, 10.588, 0.001, "source impedance");
-    close(d.series_power_w.unwrap(), 2.700, 0.001, "series dissipation");
+    close(
+        d.series_power_w.unwrap(),
+        2.700,
+        0.001,
+        "series dissipation",
+    );
     close(d.shunt_power_w.unwrap(), 5.165, 0.001, "shunt dissipation");
     assert_eq!(d.series_wattage_w, Some(10.0));
     assert_eq!(d.shunt_wattage_w, Some(25.0));
@@ -775,6 +836,11 @@ fn adapter_for_a_20_v_amp_into_a_300_ohm_headphone_by_hand() {
     // A bridged output into a 3-pole plug cannot work with a plain adapter.
     let mut bridged = out.clone();
     bridged.bridged = Some(true);
-    let d = ampmatch_core::adapter::design(&bridged, &load, 120.0, None, &Settings::default()).unwrap();
-    assert!(!d.feasible && d.notes.iter().any(|n| n.contains("4-wire")), "{:?}", d.notes);
+    let d =
+        ampmatch_core::adapter::design(&bridged, &load, 120.0, None, &Settings::default()).unwrap();
+    assert!(
+        !d.feasible && d.notes.iter().any(|n| n.contains("4-wire")),
+        "{:?}",
+        d.notes
+    );
 }

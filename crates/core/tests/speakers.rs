@@ -379,17 +379,35 @@ fn sizing_rules_side_by_side_on_the_founding_example() {
         &free_field(1.0),
         &Settings::default(),
     );
-    let s = r.sizing.as_ref().expect("a speaker with a rating gets sizing");
+    let s = r
+        .sizing
+        .as_ref()
+        .expect("a speaker with a rating gets sizing");
     let rule = |id: &str| s.rules.iter().find(|x| x.rule == id).unwrap();
     close(rule("twice-continuous").min_w, 800.0, 1e-9, "2×");
     close(rule("80-250-percent").min_w, 320.0, 1e-9, "80 %");
     close(rule("80-250-percent").max_w.unwrap(), 1000.0, 1e-9, "250 %");
     close(rule("match-rms").max_w.unwrap(), 400.0, 1e-9, "match");
-    close(rule("crown-limiter").max_w.unwrap(), 1600.0, 1e-9, "Crown 4×");
-    close(rule("crest-factor").min_w, 10f64.powf(0.8), 1e-6, "peaks at 1 m");
+    close(
+        rule("crown-limiter").max_w.unwrap(),
+        1600.0,
+        1e-9,
+        "Crown 4×",
+    );
+    close(
+        rule("crest-factor").min_w,
+        10f64.powf(0.8),
+        1e-6,
+        "peaks at 1 m",
+    );
     close(s.recommended_w.min, 400.0, 1e-9, "recommended min");
     close(s.recommended_w.max, 800.0, 1e-9, "recommended max");
-    close(s.amplifier_w.unwrap(), 600.0, 1e-6, "the amplifier's power into 7 Ω");
+    close(
+        s.amplifier_w.unwrap(),
+        600.0,
+        1e-6,
+        "the amplifier's power into 7 Ω",
+    );
     // A headphone gets no sizing.
     let r = analyze_in(
         "amp",
@@ -434,10 +452,25 @@ fn battery_life_by_hand() {
     );
     let b = r.battery.as_ref().expect("a battery output");
     close(b.capacity_wh.unwrap(), 7.4, 1e-9, "capacity");
-    close(b.at_listening_w.unwrap(), 0.2011, 0.0005, "draw at the listening level");
-    close(b.hours_at_listening.unwrap(), 36.8, 0.1, "hours at the listening level");
+    close(
+        b.at_listening_w.unwrap(),
+        0.2011,
+        0.0005,
+        "draw at the listening level",
+    );
+    close(
+        b.hours_at_listening.unwrap(),
+        36.8,
+        0.1,
+        "hours at the listening level",
+    );
     close(b.at_full_w.unwrap(), 2.5465, 0.0005, "draw at full output");
-    close(b.hours_at_full.unwrap(), 2.906, 0.005, "hours at full output");
+    close(
+        b.hours_at_full.unwrap(),
+        2.906,
+        0.005,
+        "hours at full output",
+    );
     assert!(b.assumptions.iter().any(|a| a.contains("3.7 V")));
     assert!(b.assumptions.iter().any(|a| a.contains("upper bound")));
 }
@@ -447,11 +480,25 @@ fn sizing_shows_the_ratings_conditions_and_flags_one_channel_driven() {
     // A rating whose source says one channel was driven is flagged, not converted; the
     // same figure with both channels driven is not.
     let mut load = speaker(8.0, 88.0, SensitivityUnit::Db1W);
-    load.power_handling = Some(PowerHandling { continuous_w: Some(100.0), ..PowerHandling::default() });
-    for (source, flagged) in [("maker, 1 kHz, one channel driven", true), ("maker, both channels driven", false)] {
+    load.power_handling = Some(PowerHandling {
+        continuous_w: Some(100.0),
+        ..PowerHandling::default()
+    });
+    for (source, flagged) in [
+        ("maker, 1 kHz, one channel driven", true),
+        ("maker, both channels driven", false),
+    ] {
         let mut out = AmpOutput::new("speaker", OutputKind::Speaker);
-        out.ratings.push(RatingPoint::from_power(8.0, 150.0, Confidence::High, source).unwrap());
-        let r = analyze_in("amp", &out, &load, Target::default(), &free_field(2.0), &Settings::default());
+        out.ratings
+            .push(RatingPoint::from_power(8.0, 150.0, Confidence::High, source).unwrap());
+        let r = analyze_in(
+            "amp",
+            &out,
+            &load,
+            Target::default(),
+            &free_field(2.0),
+            &Settings::default(),
+        );
         let s = r.sizing.unwrap();
         assert_eq!(s.mixed_conditions, flagged, "{source}");
         assert!(s.amplifier_ratings[0].contains(source));

@@ -132,8 +132,11 @@ const AUDIO_TICKS: [f64; 10] = [20.0, 50.0, 100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 
 const LOAD_TICKS: [f64; 10] = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0];
 
 /// Hearing reference levels on maximum-SPL charts: (dB SPL, label).
-const SPL_MARKS: [(f64, &str); 3] = [(120.0, "120 loud"), (130.0, "130 pain"), (140.0, "140 limit")];
-
+const SPL_MARKS: [(f64, &str); 3] = [
+    (120.0, "120 loud"),
+    (130.0, "130 pain"),
+    (140.0, "140 limit"),
+];
 
 /// One chart of `kind` with a line per report, labelled "amp → load".
 pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) -> Result<String> {
@@ -336,7 +339,10 @@ fn draw_chart(
                         PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
                     });
                 // Where this pair's load sits.
-                if let Some(z) = reports[i].nominal_impedance_ohm.filter(|z| (1.0..=1000.0).contains(z)) {
+                if let Some(z) = reports[i]
+                    .nominal_impedance_ohm
+                    .filter(|z| (1.0..=1000.0).contains(z))
+                {
                     c.draw_series(DashedLineSeries::new(
                         [(z, lo), (z, hi)],
                         4,
@@ -408,9 +414,12 @@ fn draw_chart(
                 } else {
                     c.draw_series(DashedLineSeries::new(pts.iter().copied(), dash, gap, style))
                 };
-                drawn.map_err(draw_err)?.label(name.clone()).legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
-                });
+                drawn
+                    .map_err(draw_err)?
+                    .label(name.clone())
+                    .legend(move |(x, y)| {
+                        PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
+                    });
                 if kind == ChartKind::MaxSpl {
                     let t = reports[i].target_spl_db;
                     c.draw_series(DashedLineSeries::new(
@@ -491,7 +500,10 @@ pub fn class_lines_svg(
             .y_label_area_size(64)
             .caption(title, ("sans-serif", 16));
         let mut c = chart
-            .build_cartesian_2d((x0..x1).log_scale(), (y0.max(1e-6) / 1.5..y1 * 1.5).log_scale())
+            .build_cartesian_2d(
+                (x0..x1).log_scale(),
+                (y0.max(1e-6) / 1.5..y1 * 1.5).log_scale(),
+            )
             .map_err(draw_err)?;
         c.configure_mesh()
             .x_desc(x_desc)
@@ -504,7 +516,10 @@ pub fn class_lines_svg(
             let mut first = true;
             for (_, pts) in lines.iter().filter(|(c, _)| c == class) {
                 let s = c
-                    .draw_series(LineSeries::new(pts.iter().copied(), colour.mix(0.6).stroke_width(1)))
+                    .draw_series(LineSeries::new(
+                        pts.iter().copied(),
+                        colour.mix(0.6).stroke_width(1),
+                    ))
                     .map_err(draw_err)?;
                 if first {
                     s.label(*class).legend(move |(x, y)| {
@@ -536,7 +551,12 @@ pub fn class_points_svg(
     let mut classes: Vec<&str> = points.iter().map(|(c, _)| *c).collect();
     classes.sort_unstable();
     classes.dedup();
-    let ys = || points.iter().map(|p| p.1).filter(|v| *v > 0.0 && v.is_finite());
+    let ys = || {
+        points
+            .iter()
+            .map(|p| p.1)
+            .filter(|v| *v > 0.0 && v.is_finite())
+    };
     let (y0, y1) = (ys().fold(f64::INFINITY, f64::min), ys().fold(0.0, f64::max));
     if classes.is_empty() || !y0.is_finite() {
         return Err(Error::NoCurve);
@@ -562,7 +582,9 @@ pub fn class_points_svg(
             .x_label_formatter(&move |x| {
                 let i = x.round();
                 if (x - i).abs() < 0.01 && i >= 0.0 {
-                    names.get(i as usize).map_or(String::new(), |s| s.to_string())
+                    names
+                        .get(i as usize)
+                        .map_or(String::new(), |s| s.to_string())
                 } else {
                     String::new()
                 }

@@ -320,7 +320,9 @@ fn response(r: &Report) -> Section {
             } else {
                 let (lo, hi) = moved
                     .iter()
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                        (a.min(*v), b.max(*v))
+                    });
                 format!("as delivered it moves by {lo:+.2} to {hi:+.2} dB (chart: heard)")
             },
         ));
@@ -362,15 +364,15 @@ fn eq(r: &Report) -> Option<Section> {
         lines: vec![
             line(
                 "preset",
-                format!(
-                    "{} (biquads at {} Hz)",
-                    e.name,
-                    fmt_sig(e.rate_hz)
-                ),
+                format!("{} (biquads at {} Hz)", e.name, fmt_sig(e.rate_hz)),
             ),
             line(
                 "largest boost",
-                format!("{:+.1} dB at {} Hz", e.max_boost_db, fmt_sig(e.max_boost_hz)),
+                format!(
+                    "{:+.1} dB at {} Hz",
+                    e.max_boost_db,
+                    fmt_sig(e.max_boost_hz)
+                ),
             ),
             line(
                 "preamp",
@@ -381,12 +383,17 @@ fn eq(r: &Report) -> Option<Section> {
             ),
             line(
                 "switching it on",
-                format!("{:+.1} dB at the ear (band average, with the stated preamp)", e.level_jump_db),
+                format!(
+                    "{:+.1} dB at the ear (band average, with the stated preamp)",
+                    e.level_jump_db
+                ),
             ),
             line(
                 "tightest point",
                 match (e.worst_headroom_db, e.worst_frequency_hz) {
-                    (Some(h), Some(f)) => format!("{h:+.1} dB of voltage in hand at {} Hz", fmt_sig(f)),
+                    (Some(h), Some(f)) => {
+                        format!("{h:+.1} dB of voltage in hand at {} Hz", fmt_sig(f))
+                    }
                     _ => "unknown".into(),
                 },
             ),
@@ -408,7 +415,10 @@ fn sizing(r: &Report) -> Option<Section> {
             Some(m) => format!("{}–{}", w(rule.min_w), w(m)),
             None => format!("≥ {}", w(rule.min_w)),
         };
-        lines.push(line(rule.rule, format!("{range} — against {}", rule.protects)));
+        lines.push(line(
+            rule.rule,
+            format!("{range} — against {}", rule.protects),
+        ));
     }
     for rating in &s.amplifier_ratings {
         lines.push(line("amp rated", rating.clone()));
@@ -442,7 +452,11 @@ fn battery(r: &Report) -> Option<Section> {
         line("capacity", opt(b.capacity_wh, "Wh")),
         line(
             "at the listening level",
-            format!("{} drawn, {}", power(b.at_listening_w), hours(b.hours_at_listening)),
+            format!(
+                "{} drawn, {}",
+                power(b.at_listening_w),
+                hours(b.hours_at_listening)
+            ),
         ),
         line(
             "at full output",

@@ -30,7 +30,12 @@ pub(crate) fn panel(
     r: &Report,
 ) -> (Vec<(String, String)>, String) {
     use ampmatch_core::amplifier::OutputKind;
-    let first = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let first = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
     if r.output_kind != OutputKind::Speaker
         || r.listening.is_some()
         || pairs.iter().any(|(k, v)| k == "adapter" && !v.is_empty())
@@ -64,12 +69,43 @@ pub(crate) fn panel(
         )
     };
     let mut rows = vec![
-        ("Series resistor".to_string(), format!("{} Ω, {}", fmt_sig(d.series_ohm), w(d.series_power_w, d.series_wattage_w))),
-        ("Shunt resistor".into(), format!("{} Ω, {}", fmt_sig(d.shunt_ohm), w(d.shunt_power_w, d.shunt_wattage_w))),
-        ("Source impedance".into(), format!("{} Ω", fmt_sig(d.source_impedance_ohm))),
-        ("Full output at the ear".into(), d.max_spl_db.map_or("unknown".into(), |m| format!("{m:.1} dB SPL (aimed ≤ 120)"))),
-        ("Amplifier sees".into(), format!("{} Ω", fmt_sig(d.amp_load_ohm))),
-        ("Workable".into(), if d.feasible { "yes".into() } else { "no".into() }),
+        (
+            "Series resistor".to_string(),
+            format!(
+                "{} Ω, {}",
+                fmt_sig(d.series_ohm),
+                w(d.series_power_w, d.series_wattage_w)
+            ),
+        ),
+        (
+            "Shunt resistor".into(),
+            format!(
+                "{} Ω, {}",
+                fmt_sig(d.shunt_ohm),
+                w(d.shunt_power_w, d.shunt_wattage_w)
+            ),
+        ),
+        (
+            "Source impedance".into(),
+            format!("{} Ω", fmt_sig(d.source_impedance_ohm)),
+        ),
+        (
+            "Full output at the ear".into(),
+            d.max_spl_db
+                .map_or("unknown".into(), |m| format!("{m:.1} dB SPL (aimed ≤ 120)")),
+        ),
+        (
+            "Amplifier sees".into(),
+            format!("{} Ω", fmt_sig(d.amp_load_ohm)),
+        ),
+        (
+            "Workable".into(),
+            if d.feasible {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+        ),
     ];
     rows.extend(d.notes.iter().map(|n| ("Note".to_string(), n.clone())));
     let link = format!("/?{raw}&adapter={},{}", d.series_ohm, d.shunt_ohm);

@@ -62,11 +62,22 @@ pub async fn page(State(state): State<AppState>) -> Response {
     let loads = e
         .loads
         .iter()
-        .map(|(k, s)| format!("{k}s median {} Ω ({}–{} Ω, n = {})", fmt_sig(s.median), fmt_sig(s.p10), fmt_sig(s.p90), s.n))
+        .map(|(k, s)| {
+            format!(
+                "{k}s median {} Ω ({}–{} Ω, n = {})",
+                fmt_sig(s.median),
+                fmt_sig(s.p10),
+                fmt_sig(s.p90),
+                s.n
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
-    let lines: Vec<(&str, Vec<(f64, f64)>)> =
-        e.power_curves.iter().map(|(c, p)| (*c, p.clone())).collect();
+    let lines: Vec<(&str, Vec<(f64, f64)>)> = e
+        .power_curves
+        .iter()
+        .map(|(c, p)| (*c, p.clone()))
+        .collect();
     let chart = ampmatch_plot::class_lines_svg(
         "Power into the load vs load impedance",
         "load Ω",
@@ -92,7 +103,15 @@ pub async fn page(State(state): State<AppState>) -> Response {
         claims: e
             .claims
             .iter()
-            .map(|c| (c.verdict.into(), c.id.into(), c.claim.into(), c.evidence.clone(), c.rule.into()))
+            .map(|c| {
+                (
+                    c.verdict.into(),
+                    c.id.into(),
+                    c.claim.into(),
+                    c.evidence.clone(),
+                    c.rule.into(),
+                )
+            })
             .collect(),
         drive: e
             .drive

@@ -93,8 +93,10 @@ impl PageQuery {
         let mut q = PageQuery::default();
         let mut input = SetupInput::default();
         for (k, v) in pairs {
-            let known = matches!(k.as_str(), "amp" | "load" | "output" | "preset" | "adapter" | "eq")
-                || CUSTOM_KEYS.contains(&k.as_str())
+            let known = matches!(
+                k.as_str(),
+                "amp" | "load" | "output" | "preset" | "adapter" | "eq"
+            ) || CUSTOM_KEYS.contains(&k.as_str())
                 || FIELDS.iter().any(|f| f.query == Some(k.as_str()));
             if !known && !strict {
                 continue;
@@ -298,7 +300,11 @@ pub fn reports_for(state: &AppState, q: &PageQuery) -> Result<Vec<(String, Repor
             let load = resolve_load(state, l, FileAccess::Denied, "load")
                 .map_err(|e| ApiError::from_app("load", e))?;
             // The output applies to the first amplifier; compared ones use their default.
-            let output = if i == 0 && !adapted { q.output.as_deref() } else { None };
+            let output = if i == 0 && !adapted {
+                q.output.as_deref()
+            } else {
+                None
+            };
             let r = q
                 .setup
                 .analyze(&amp, &load, output)
@@ -587,7 +593,6 @@ pub async fn asset(Path(name): Path<String>) -> Response {
     )
         .into_response()
 }
-
 
 /// `GET /favicon.ico`: the icon (browsers ask for it whatever the page links).
 pub async fn favicon() -> Response {

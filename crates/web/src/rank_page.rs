@@ -64,12 +64,24 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
     };
     let setup = Setup::default();
     let ranked = if !load.is_empty() {
-        resolve_load(&state, &DeviceRef::Name(load.clone()), FileAccess::Denied, "load").map(|l| {
+        resolve_load(
+            &state,
+            &DeviceRef::Name(load.clone()),
+            FileAccess::Denied,
+            "load",
+        )
+        .map(|l| {
             page.subject = l.load.name.clone();
             rank(&state, &setup, Ranking::AmpsFor(&l), false)
         })
     } else if !amp.is_empty() {
-        resolve_amp(&state, &DeviceRef::Name(amp.clone()), FileAccess::Denied, "amp").map(|a| {
+        resolve_amp(
+            &state,
+            &DeviceRef::Name(amp.clone()),
+            FileAccess::Denied,
+            "amp",
+        )
+        .map(|a| {
             page.subject = a.amplifier.name.clone();
             rank(&state, &setup, Ranking::LoadsFor(&a, None), false)
         })
@@ -77,7 +89,9 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         Ok(vec![])
     };
     match ranked {
-        Err(e) => page.error = ApiError::from_app(if load.is_empty() { "amp" } else { "load" }, e).message,
+        Err(e) => {
+            page.error = ApiError::from_app(if load.is_empty() { "amp" } else { "load" }, e).message
+        }
         Ok(rows) => {
             page.total = rows.len();
             if let Some(s) = rows.first().and_then(|r| r.report.sizing.as_ref()) {
@@ -96,14 +110,21 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
                 .map(|(i, row)| {
                     let r = &row.report;
                     let (name, view) = if load.is_empty() {
-                        (r.load.clone(), format!("/?amp={}&load={}", enc(&amp), enc(row.id)))
+                        (
+                            r.load.clone(),
+                            format!("/?amp={}&load={}", enc(&amp), enc(row.id)),
+                        )
                     } else {
-                        (r.amp.clone(), format!("/?amp={}&load={}", enc(row.id), enc(&load)))
+                        (
+                            r.amp.clone(),
+                            format!("/?amp={}&load={}", enc(row.id), enc(&load)),
+                        )
                     };
                     (
                         i + 1,
                         r.verdict.to_string(),
-                        r.headroom_db.map_or("unknown".into(), |h| format!("{h:+.1} dB")),
+                        r.headroom_db
+                            .map_or("unknown".into(), |h| format!("{h:+.1} dB")),
                         name,
                         view,
                         text::capitalised(&text::reason(r, false)),

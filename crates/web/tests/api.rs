@@ -636,24 +636,33 @@ async fn an_eq_preset_travels_in_the_body_and_the_link() {
     let preset = "Preamp: -6 dB\nFilter 1: ON LSC Fc 105 Hz Gain 6 dB Q 0.7\n";
     let (status, _, body) = post(
         "/api/v1/check",
-        json!({"amp": "nwavguy-objective2-o2", "load": "sennheiser-hd600", "eq": preset}).to_string(),
+        json!({"amp": "nwavguy-objective2-o2", "load": "sennheiser-hd600", "eq": preset})
+            .to_string(),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
     let v = json_of(&body);
     assert_eq!(v["checks"]["eq"]["status"], "problem");
-    assert!((v["eq"]["worst_headroom_db"].as_f64().unwrap() + 1.79).abs() < 0.02, "{}", v["eq"]);
+    assert!(
+        (v["eq"]["worst_headroom_db"].as_f64().unwrap() + 1.79).abs() < 0.02,
+        "{}",
+        v["eq"]
+    );
     assert!(v["curve"][0]["required_voltage_vrms"].is_f64());
     // A broken preset: 400 naming the field and the line.
     let (status, _, body) = post(
         "/api/v1/check",
-        json!({"amp": "o2", "load": "hd600", "eq": "Filter 1: ON PK Fc 100 Hz Gain 3 dB\n"}).to_string(),
+        json!({"amp": "o2", "load": "hd600", "eq": "Filter 1: ON PK Fc 100 Hz Gain 3 dB\n"})
+            .to_string(),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let v = json_of(&body);
     assert_eq!(v["field"], "eq");
-    assert!(v["error"].as_str().unwrap().contains(":1: Q: missing"), "{v}");
+    assert!(
+        v["error"].as_str().unwrap().contains(":1: Q: missing"),
+        "{v}"
+    );
     // The page: the preset in the query gives the EQ section, the check and the chart.
     let q: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("amp", "nwavguy-objective2-o2")
@@ -664,7 +673,10 @@ async fn an_eq_preset_travels_in_the_body_and_the_link() {
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("With the EQ") && html.contains("chart-eq"));
-    assert!(html.contains("Preamp: -6 dB"), "the textarea keeps the preset");
+    assert!(
+        html.contains("Preamp: -6 dB"),
+        "the textarea keeps the preset"
+    );
 }
 
 #[tokio::test]
@@ -680,14 +692,24 @@ async fn the_explain_page_and_json() {
     for c in v["claims"].as_array().unwrap() {
         assert!(verdicts.contains(&c["verdict"].as_str().unwrap()), "{c}");
     }
-    assert!(v["classes"].as_array().unwrap().iter().any(|c| c["class"] == "speaker"));
+    assert!(
+        v["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["class"] == "speaker")
+    );
     let (status, _, body) = get("/explain").await;
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("The article's claims") && html.contains("<svg"));
     // The main page links to it.
     let (_, _, body) = get("/").await;
-    assert!(String::from_utf8(body).unwrap().contains("href=\"/explain\""));
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("href=\"/explain\"")
+    );
 }
 
 #[tokio::test]
@@ -708,9 +730,13 @@ async fn a_speaker_amp_into_headphones_offers_an_adapter() {
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("+ adapter"), "the adapted output is named");
-    assert!(!html.contains("Series resistor"), "no second design through an adapter");
+    assert!(
+        !html.contains("Series resistor"),
+        "no second design through an adapter"
+    );
     // A malformed adapter: 400 naming the field.
-    let (status, _, body) = get("/api/v1/plot/impedance.svg?amp=nad-c-399&load=hd600&adapter=1").await;
+    let (status, _, body) =
+        get("/api/v1/plot/impedance.svg?amp=nad-c-399&load=hd600&adapter=1").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(json_of(&body)["field"], "adapter");
 }
@@ -723,9 +749,13 @@ async fn a_shared_link_survives_tracking_parameters() {
         get("/?amp=nwavguy-objective2-o2&load=sennheiser-hd600&fbclid=IwAR0abc&utm_source=x").await;
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).unwrap();
-    assert!(!html.contains("unknown parameter") && html.contains("class=\"verdict"), "a result");
+    assert!(
+        !html.contains("unknown parameter") && html.contains("class=\"verdict"),
+        "a result"
+    );
     let (status, _, body) =
-        get("/api/v1/plot/impedance.svg?amp=nwavguy-objective2-o2&load=sennheiser-hd600&fbclid=x").await;
+        get("/api/v1/plot/impedance.svg?amp=nwavguy-objective2-o2&load=sennheiser-hd600&fbclid=x")
+            .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(json_of(&body)["field"], "fbclid");
 }
@@ -741,19 +771,30 @@ async fn gzip_favicon_and_description() {
         )
         .await
         .unwrap();
-    assert_eq!(resp.headers().get(header::CONTENT_ENCODING).unwrap(), "gzip");
+    assert_eq!(
+        resp.headers().get(header::CONTENT_ENCODING).unwrap(),
+        "gzip"
+    );
     let (status, ctype, _) = get("/favicon.ico").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(ctype, "image/svg+xml");
     let (_, _, body) = get("/").await;
-    assert!(String::from_utf8(body).unwrap().contains("<meta name=\"description\""));
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("<meta name=\"description\"")
+    );
 }
 
 /// WCAG relative luminance of "#rrggbb".
 fn luminance(hex: &str) -> f64 {
     let c = |i: usize| {
         let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
-        if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
     };
     0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5)
 }
@@ -764,14 +805,28 @@ fn each_verdict_has_its_own_colour_with_contrast() {
     // and no two verdicts share a colour.
     let css = include_str!("../static/style.css");
     let mut seen = std::collections::HashSet::new();
-    for v in ["good", "marginal", "insufficient", "unsafe", "unknown", "incompatible"] {
+    for v in [
+        "good",
+        "marginal",
+        "insufficient",
+        "unsafe",
+        "unknown",
+        "incompatible",
+    ] {
         let key = format!("--{v}: #");
-        let at = css.find(&key).unwrap_or_else(|| panic!("{v} has no colour")) + key.len() - 1;
+        let at = css
+            .find(&key)
+            .unwrap_or_else(|| panic!("{v} has no colour"))
+            + key.len()
+            - 1;
         let hex = &css[at..at + 7];
         let contrast = 1.05 / (luminance(hex) + 0.05);
         assert!(contrast >= 4.5, "{v} {hex}: {contrast:.2}:1");
         assert!(seen.insert(hex.to_string()), "{v} shares {hex}");
-        assert!(css.contains(&format!(".verdict.{v} {{ background: var(--{v}); }}")), "{v} banner");
+        assert!(
+            css.contains(&format!(".verdict.{v} {{ background: var(--{v}); }}")),
+            "{v} banner"
+        );
     }
 }
 
@@ -779,10 +834,18 @@ fn each_verdict_has_its_own_colour_with_contrast() {
 async fn compare_shows_a_banner_per_pair() {
     // O2 → HD600 and Bryston 4B → HD600: the second pair's own verdict is on the page
     // with its reason, not only the first pair's banner.
-    let (_, _, body) = get("/?amp=nwavguy-objective2-o2&amp=bryston-4b&load=sennheiser-hd600").await;
+    let (_, _, body) =
+        get("/?amp=nwavguy-objective2-o2&amp=bryston-4b&load=sennheiser-hd600").await;
     let html = String::from_utf8(body).unwrap();
-    assert_eq!(html.matches("class=\"verdict mini").count(), 2, "two pair banners");
-    assert!(html.contains("verdict mini unsafe"), "the power amp's unsafe verdict");
+    assert_eq!(
+        html.matches("class=\"verdict mini").count(),
+        2,
+        "two pair banners"
+    );
+    assert!(
+        html.contains("verdict mini unsafe"),
+        "the power amp's unsafe verdict"
+    );
 }
 
 #[tokio::test]
@@ -794,7 +857,10 @@ async fn the_rank_view_lists_every_row_paged() {
     assert!(html.contains("Sennheiser HD600:") && html.contains("pairings, best first"));
     let rows = html.matches("<tr><td>").count();
     assert!(rows > 0 && rows <= 50, "{rows} rows");
-    assert!(html.contains("href=\"/?amp="), "each row links to its check");
+    assert!(
+        html.contains("href=\"/?amp="),
+        "each row links to its check"
+    );
     if html.contains("next →") {
         let (status, _, body) = get("/rank?load=sennheiser-hd600&page=2").await;
         assert_eq!(status, StatusCode::OK);
@@ -826,7 +892,9 @@ async fn every_input_has_a_label() {
                 .nth(1)
                 .and_then(|s| s.split('"').next());
             let by_for = id.is_some_and(|id| html.contains(&format!("<label for=\"{id}\"")));
-            let wrapped = html[..at].rfind("<label").is_some_and(|l| !html[l..at].contains("</label>"));
+            let wrapped = html[..at]
+                .rfind("<label")
+                .is_some_and(|l| !html[l..at].contains("</label>"));
             assert!(
                 element.contains("aria-label=") || by_for || wrapped,
                 "unlabelled: {element}"

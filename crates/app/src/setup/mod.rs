@@ -10,9 +10,9 @@ mod fields;
 
 use ampmatch_catalog::EnclosureFile;
 use ampmatch_core::analysis::eq::EqSetting;
-use ampmatch_core::eq::DEFAULT_EQ_RATE_HZ;
 use ampmatch_core::analysis::{Context, Settings, Target};
 use ampmatch_core::chain::Cable;
+use ampmatch_core::eq::DEFAULT_EQ_RATE_HZ;
 use ampmatch_core::listening::{Listening, Preset};
 
 pub use fields::{BOXES, FIELDS, Field, FieldId, Naming, PRESETS, SetupError};

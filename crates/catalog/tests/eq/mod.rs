@@ -46,7 +46,11 @@ fn preset_response_matches_ffmpegs_rbj_filters() {
         for f in [50.0, 105.0, 400.0, 1000.0, 3000.0, 8000.0, 15000.0] {
             let ours = eq.gain_db(f, 48_000.0);
             let theirs = ffmpeg_gain_db(ff, f);
-            assert!((ours - theirs).abs() < 0.05, "{} at {f} Hz: ours {ours:.3}, ffmpeg {theirs:.3}", eq.name);
+            assert!(
+                (ours - theirs).abs() < 0.05,
+                "{} at {f} Hz: ours {ours:.3}, ffmpeg {theirs:.3}",
+                eq.name
+            );
         }
     }
     // And the cookbook's own fixed points: a peaking filter is exactly its gain at Fc, a

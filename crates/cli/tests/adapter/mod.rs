@@ -8,19 +8,49 @@ fn adapter_design_and_check_through_it() {
     // and checking the designed resistors reaches the same full-output level at the ear.
     let v: serde_json::Value = {
         let out = ampmatch(&["adapter", "--amp", "nad-c-399", "--load", "hd600", "--json"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     };
     assert_eq!(v["feasible"], true);
     assert!(num(&v, "max_spl_db") <= 120.0);
     let arg = format!("{},{}", num(&v, "series_ohm"), num(&v, "shunt_ohm"));
-    let out = ampmatch(&["check", "--amp", "nad-c-399", "--load", "hd600", "--adapter", &arg, "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ampmatch(&[
+        "check",
+        "--amp",
+        "nad-c-399",
+        "--load",
+        "hd600",
+        "--adapter",
+        &arg,
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["checks"]["hearing"]["status"], "ok");
-    close(num(&r, "output_impedance_ohm"), num(&v, "source_impedance_ohm"), 1e-6, "source impedance");
+    close(
+        num(&r, "output_impedance_ohm"),
+        num(&v, "source_impedance_ohm"),
+        1e-6,
+        "source impedance",
+    );
     // Bad input: a clear error.
-    let out = ampmatch(&["check", "--amp", "nad-c-399", "--load", "hd600", "--adapter", "10"]);
+    let out = ampmatch(&[
+        "check",
+        "--amp",
+        "nad-c-399",
+        "--load",
+        "hd600",
+        "--adapter",
+        "10",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("SERIES,SHUNT"));
 }

@@ -54,16 +54,34 @@ fn an_eqd_track_measures_as_ffmpeg_running_the_same_biquads() {
     }
     let (ff_i, ff_tp) = ffmpeg_r128(&music, &chain);
     let (plain_i, _) = ffmpeg_r128(&music, "");
-    let out = ampmatch(&["track", music.to_str().unwrap(), "--eq", preset.to_str().unwrap(), "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ampmatch(&[
+        "track",
+        music.to_str().unwrap(),
+        "--eq",
+        preset.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let f = &v["files"][0];
     assert_eq!(f["eq"], "ParametricEQ.txt");
     // ffmpeg prints loudness to 0.1 LU and true peak to 0.1 dB: ±0.1 LU, and the true-peak
     // tolerance (+0.2/−0.4 dB, Tech 3341) widened by ffmpeg's rounding.
-    close(num(f, "integrated_lufs"), ff_i, 0.1, "integrated after the EQ");
+    close(
+        num(f, "integrated_lufs"),
+        ff_i,
+        0.1,
+        "integrated after the EQ",
+    );
     let tp = num(f, "true_peak_dbtp");
-    assert!((ff_tp - 0.45..=ff_tp + 0.25).contains(&tp), "true peak {tp} vs ffmpeg {ff_tp}");
+    assert!(
+        (ff_tp - 0.45..=ff_tp + 0.25).contains(&tp),
+        "true peak {tp} vs ffmpeg {ff_tp}"
+    );
     // And the EQ did something: the result is not the plain track's loudness.
     assert!((num(f, "integrated_lufs") - plain_i).abs() > 0.5);
 }
@@ -75,11 +93,21 @@ fn the_correction_eq_cancels_the_deviation_at_its_points() {
     // the deviation at each of its points must leave ≤ 0.1 dB.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("correction.txt");
-    let args = ["check", "--amp", "cambridge-audio-cxa81", "--load", "beyerdynamic-dt1990-pro"];
+    let args = [
+        "check",
+        "--amp",
+        "cambridge-audio-cxa81",
+        "--load",
+        "beyerdynamic-dt1990-pro",
+    ];
     let mut with_out: Vec<&str> = args.to_vec();
     with_out.extend(["--correction-eq", file.to_str().unwrap(), "--json"]);
     let out = ampmatch(&with_out);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(num(&r, "deviation_spread_db") > 0.3);
     let curve: Vec<(f64, f64)> = r["curve"]
@@ -90,7 +118,9 @@ fn the_correction_eq_cancels_the_deviation_at_its_points() {
         .collect();
     // The report's deviation at f, linear in log frequency between its grid points.
     let deviation_at = |f: f64| {
-        let j = curve.partition_point(|p| p.0 <= f).clamp(1, curve.len() - 1);
+        let j = curve
+            .partition_point(|p| p.0 <= f)
+            .clamp(1, curve.len() - 1);
         let (a, b) = (curve[j - 1], curve[j]);
         let t = ((f / a.0).ln() / (b.0 / a.0).ln()).clamp(0.0, 1.0);
         a.1 + (b.1 - a.1) * t
@@ -106,7 +136,15 @@ fn the_correction_eq_cancels_the_deviation_at_its_points() {
         assert!(residual.abs() <= 0.1, "{residual} dB left at {f} Hz");
     }
     // Without a known deviation there is nothing to correct: a clear error.
-    let out = ampmatch(&["check", "--amp", "o2", "--load", "hd600", "--correction-eq", file.to_str().unwrap()]);
+    let out = ampmatch(&[
+        "check",
+        "--amp",
+        "o2",
+        "--load",
+        "hd600",
+        "--correction-eq",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("deviation is not known"));
 }
@@ -118,12 +156,26 @@ fn a_measured_response_is_shown_as_this_output_delivers_it() {
     // As delivered by the CXA81's 33 Ω output into the DT 1990 Pro: response + deviation.
     let dir = tempfile::tempdir().unwrap();
     let fr = dir.path().join("DT 1990 Pro.csv");
-    std::fs::write(&fr, "frequency,raw,error\n20,0.0,0\n1000,5.0,0\n20000,0.0,0\n").unwrap();
+    std::fs::write(
+        &fr,
+        "frequency,raw,error\n20,0.0,0\n1000,5.0,0\n20000,0.0,0\n",
+    )
+    .unwrap();
     let out = ampmatch(&[
-        "check", "--amp", "cambridge-audio-cxa81", "--load", "beyerdynamic-dt1990-pro",
-        "--fr", fr.to_str().unwrap(), "--json",
+        "check",
+        "--amp",
+        "cambridge-audio-cxa81",
+        "--load",
+        "beyerdynamic-dt1990-pro",
+        "--fr",
+        fr.to_str().unwrap(),
+        "--json",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for p in r["curve"].as_array().unwrap() {
         let f = num(p, "frequency_hz");
@@ -133,11 +185,27 @@ fn a_measured_response_is_shown_as_this_output_delivers_it() {
             5.0 - 5.0 * (f / 1000.0).ln() / 20f64.ln()
         };
         close(num(p, "fr_db"), expected_fr, 1e-9, "measured response");
-        close(num(p, "heard_db"), expected_fr + num(p, "deviation_db"), 1e-9, "as delivered");
+        close(
+            num(p, "heard_db"),
+            expected_fr + num(p, "deviation_db"),
+            1e-9,
+            "as delivered",
+        );
     }
     // A CSV without the frequency column first: a clear error at its line.
     std::fs::write(&fr, "freq;raw\n20;0\n").unwrap();
-    let out = ampmatch(&["check", "--amp", "o2", "--load", "hd600", "--fr", fr.to_str().unwrap()]);
+    let out = ampmatch(&[
+        "check",
+        "--amp",
+        "o2",
+        "--load",
+        "hd600",
+        "--fr",
+        fr.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(":1: a CSV header must start with `frequency`"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains(":1: a CSV header must start with `frequency`")
+    );
 }

@@ -59,7 +59,9 @@ fn crash_corpus(dir: &Path) -> (Vec<String>, Vec<String>) {
     let exts = ampmatch_audio::AUDIO_EXTENSIONS;
     for e in std::fs::read_dir(&found).into_iter().flatten().flatten() {
         let data = std::fs::read(e.path()).unwrap();
-        let Some((&pick, rest)) = data.split_first() else { continue };
+        let Some((&pick, rest)) = data.split_first() else {
+            continue;
+        };
         let name = format!(
             "{}.{}",
             e.file_name().to_string_lossy(),
@@ -290,14 +292,21 @@ fn completions_and_man_page() {
         let out = ampmatch(&["completions", shell]);
         assert!(out.status.success(), "{shell}");
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("ampmatch") && text.contains("explain"), "{shell}");
+        assert!(
+            text.contains("ampmatch") && text.contains("explain"),
+            "{shell}"
+        );
     }
     let out = ampmatch(&["man"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(".TH ampmatch 1") && text.contains("adapter"));
     let out = ampmatch(&["completions", "tcsh"]);
-    assert_eq!(out.status.code(), Some(2), "an unknown shell is refused with the allowed ones");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is refused with the allowed ones"
+    );
 }
 
 #[test]
@@ -308,21 +317,46 @@ fn validate_and_import_speak_json() {
     let bad = dir.path().join("bad.toml");
     std::fs::write(&good, "type = \"headphone\"\nbrand = \"X\"\nmodel = \"G\"\nform = \"over-ear\"\nimpedance_ohm = 32\nsensitivity_db = 100\nsensitivity_unit = \"dB/V\"\n").unwrap();
     std::fs::write(&bad, "type = \"headphone\"\nbrand = \"X\"\nmodel = \"B\"\nform = \"over-ear\"\nimpedance_ohm = 0\n").unwrap();
-    let out = ampmatch(&["catalog", "validate", good.to_str().unwrap(), bad.to_str().unwrap(), "--json"]);
+    let out = ampmatch(&[
+        "catalog",
+        "validate",
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((v["valid"].as_u64(), v["invalid"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (v["valid"].as_u64(), v["invalid"].as_u64()),
+        (Some(1), Some(1))
+    );
     assert!(v["files"][0]["error"].is_null());
-    assert!(v["files"][1]["error"].as_str().unwrap().contains("impedance_ohm = 0"));
+    assert!(
+        v["files"][1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("impedance_ohm = 0")
+    );
     // Import: the text in JSON when not written; with -o the path and no text.
     let wdr = dir.path().join("d.wdr");
-    std::fs::write(&wdr, "[Driver]\nModel=Y\nZnom=8\nFs=40\nRe=6\nQms=3\nQes=0.4\nVas=0.02\nSd=0.01\n").unwrap();
+    std::fs::write(
+        &wdr,
+        "[Driver]\nModel=Y\nZnom=8\nFs=40\nRe=6\nQms=3\nQes=0.4\nVas=0.02\nSd=0.01\n",
+    )
+    .unwrap();
     let out = ampmatch(&["catalog", "import", wdr.to_str().unwrap(), "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["format"], "toml");
     assert!(v["text"].as_str().unwrap().contains("vas_l = 20"));
     let to = dir.path().join("d.toml");
-    let out = ampmatch(&["catalog", "import", wdr.to_str().unwrap(), "-o", to.to_str().unwrap(), "--json"]);
+    let out = ampmatch(&[
+        "catalog",
+        "import",
+        wdr.to_str().unwrap(),
+        "-o",
+        to.to_str().unwrap(),
+        "--json",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["text"].is_null() && v["out"].as_str().unwrap().ends_with("d.toml"));
     assert!(to.exists());

@@ -184,7 +184,9 @@ pub(super) fn heard(curve: &mut [CurvePoint], fr: &[(f64, f64)], f: &mut Finding
     for pt in curve.iter_mut() {
         let r = crate::eq::graphic_gain(fr, pt.frequency_hz);
         pt.fr_db = Some(r);
-        pt.heard_db = pt.deviation_db.map(|d| r + d + pt.eq_gain_db.unwrap_or(0.0));
+        pt.heard_db = pt
+            .deviation_db
+            .map(|d| r + d + pt.eq_gain_db.unwrap_or(0.0));
         unknown |= pt.heard_db.is_none();
     }
     if unknown {

@@ -14,9 +14,8 @@
 //! is the order findings of equal severity are reported in.
 
 pub mod checks;
-pub mod eq;
-pub mod sizing;
 mod connection;
+pub mod eq;
 mod level;
 mod loudspeaker;
 mod noise;
@@ -25,6 +24,7 @@ mod pair;
 mod response;
 mod rule;
 mod safety;
+pub mod sizing;
 mod supply;
 mod track;
 mod verdict;

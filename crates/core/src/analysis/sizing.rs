@@ -118,8 +118,14 @@ pub(super) fn sizing(p: &Pair, max: &Max, required: &Required) -> Option<Sizing>
         .ratings
         .iter()
         .map(|r| {
-            let into = r.load_ohm.map_or("open circuit".into(), |z| format!("{} Ω", crate::units::fmt_sig(z)));
-            format!("{} V into {into}: {}", crate::units::fmt_sig(r.voltage_vrms), r.source)
+            let into = r.load_ohm.map_or("open circuit".into(), |z| {
+                format!("{} Ω", crate::units::fmt_sig(z))
+            });
+            format!(
+                "{} V into {into}: {}",
+                crate::units::fmt_sig(r.voltage_vrms),
+                r.source
+            )
         })
         .collect();
     let mixed_conditions = amplifier_ratings.iter().any(|s| {
@@ -188,7 +194,8 @@ pub(super) fn battery(p: &Pair, max: &Max, required: &Required) -> Option<Batter
         mah / 1000.0 * v
     });
     assumptions.push(
-        "music taken as a sine of its average power (the peak target less its crest factor)".to_string(),
+        "music taken as a sine of its average power (the peak target less its crest factor)"
+            .to_string(),
     );
     assumptions.push(
         "two channels playing; the idle (quiescent, DAC) draw is not known and left out, so the hours are an upper bound"

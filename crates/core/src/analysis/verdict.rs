@@ -12,9 +12,7 @@ pub(super) fn decide(c: &Checks) -> Verdict {
         Verdict::Incompatible
     } else if problem(c.hearing.status) || problem(c.damage.status) {
         Verdict::Unsafe
-    } else if problem(c.loudness.status)
-        || c.eq.as_ref().is_some_and(|e| problem(e.status))
-    {
+    } else if problem(c.loudness.status) || c.eq.as_ref().is_some_and(|e| problem(e.status)) {
         Verdict::Insufficient
     } else if c.loudness.status == Status::Unknown {
         Verdict::Unknown
@@ -44,12 +42,10 @@ impl Checks {
             Verdict::Incompatible => ("connection", &self.connection),
             Verdict::Unsafe if self.hearing.status == Status::Problem => ("hearing", &self.hearing),
             Verdict::Unsafe => ("damage", &self.damage),
-            Verdict::Insufficient if self.loudness.status != Status::Problem => {
-                match &self.eq {
-                    Some(e) => ("eq", e),
-                    None => ("loudness", &self.loudness),
-                }
-            }
+            Verdict::Insufficient if self.loudness.status != Status::Problem => match &self.eq {
+                Some(e) => ("eq", e),
+                None => ("loudness", &self.loudness),
+            },
             Verdict::Marginal => {
                 let problem = self
                     .all()
