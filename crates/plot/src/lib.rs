@@ -216,6 +216,82 @@ fn titles(kind: ChartKind) -> (&'static str, &'static str, &'static str, (f64, f
     }
 }
 
+/// The chart's x axis: log frequency (or load) with ticks at 1-2-5 steps.
+type XAxis =
+    plotters::coord::combinators::WithKeyPoints<plotters::coord::combinators::LogCoord<f64>>;
+
+/// The dashed companion of a report's line: the target on maximum SPL, the measured
+/// response under the response as delivered, the voltage needed under the voltage
+/// available with an EQ; none on the other charts.
+fn companion(kind: ChartKind, r: &Report) -> Vec<(f64, f64)> {
+    let curve = |f: fn(&ampmatch_core::analysis::CurvePoint) -> Option<f64>| -> Vec<(f64, f64)> {
+        r.curve
+            .iter()
+            .filter_map(|p| f(p).map(|v| (p.frequency_hz, v)))
+            .collect()
+    };
+    match kind {
+        ChartKind::MaxSpl => vec![(20.0, r.target_spl_db), (20_000.0, r.target_spl_db)],
+        ChartKind::Heard => curve(|p| p.fr_db),
+        ChartKind::EqVoltage => curve(|p| p.required_voltage_vrms),
+        _ => vec![],
+    }
+}
+
+/// The y range of a line chart holding figures from `lo` to `hi`.
+fn y_range(kind: ChartKind, lo: f64, hi: f64) -> (f64, f64) {
+    match kind {
+        // Magnitudes from zero, so a flat 300 Ω line looks flat.
+        ChartKind::Impedance | ChartKind::EqVoltage => (0.0, hi.max(1e-9) * 1.2),
+        // Symmetric about 0, at least ±1 dB.
+        ChartKind::Deviation => {
+            let m = lo.abs().max(hi.abs()).max(1.0) * 1.15;
+            (-m, m)
+        }
+        // From a floor 10 dB below the lowest figure, to the hearing marks when near.
+        ChartKind::MaxSpl => (
+            ((lo - 10.0) / 10.0).floor() * 10.0,
+            (((hi + 5.0) / 10.0).ceil() * 10.0).max(if hi > 110.0 { 145.0 } else { 0.0 }),
+        ),
+        ChartKind::Phase => padded(lo, hi, 20.0),
+        ChartKind::Heard => padded(lo, hi, 6.0),
+        _ => padded(lo, hi, 0.2 * hi.abs().max(1.0)),
+    }
+}
+
+/// A chart whose figures are all unknown still draws: its title, and each pair with why.
+fn draw_unknown(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    kind: ChartKind,
+    title: &str,
+    series: &[Series],
+) -> Result<()> {
+    root.draw(&Text::new(
+        format!("{title}: not known"),
+        (20, 30),
+        ("sans-serif", 16),
+    ))
+    .map_err(draw_err)?;
+    let why = match kind {
+        ChartKind::Deviation => "no impedance curve or output impedance",
+        ChartKind::Phase => "no phase in the impedance data",
+        _ => "a figure is missing",
+    };
+    for (i, (name, _)) in series.iter().enumerate() {
+        root.draw(&Text::new(
+            format!("{name}: not known ({why})"),
+            (20, 60 + 22 * i as i32),
+            ("sans-serif", 14),
+        ))
+        .map_err(draw_err)?;
+    }
+    Ok(())
+}
+
+fn colored(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
 /// Draws one chart of `kind` on `root`, a line per report labelled "amp → load".
 fn draw_chart(
     root: &DrawingArea<SVGBackend<'_>, Shift>,
@@ -224,238 +300,177 @@ fn draw_chart(
 ) -> Result<()> {
     let series = series_of(kind, reports);
     let (title, x_desc, y_desc, x_range) = titles(kind);
+    // The figures and their companions decide the range.
     let ys: Vec<f64> = series
         .iter()
         .flat_map(|(_, p)| p.iter().map(|q| q.1))
         .filter(|v| v.is_finite())
         .collect();
-    {
-        if ys.is_empty() {
-            // Still a chart: its title, and each pair with what is not known.
-            root.draw(&Text::new(
-                format!("{title}: not known"),
-                (20, 30),
-                ("sans-serif", 16),
+    if ys.is_empty() {
+        return draw_unknown(root, kind, title, &series);
+    }
+    let (lo, hi) = ys
+        .iter()
+        .copied()
+        .chain(reports.iter().flat_map(|r| companion(kind, r)).map(|p| p.1))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    let mut chart = ChartBuilder::on(root);
+    chart
+        .margin(10)
+        .x_label_area_size(34)
+        .y_label_area_size(64)
+        .caption(title, ("sans-serif", 16));
+    let ticks = if kind == ChartKind::Power {
+        LOAD_TICKS.to_vec()
+    } else {
+        AUDIO_TICKS.to_vec()
+    };
+    let x = (x_range.0..x_range.1).log_scale().with_key_points(ticks);
+    if kind == ChartKind::Power {
+        draw_power(chart, x, (x_desc, y_desc), (lo, hi), &series, reports)
+    } else {
+        draw_lines(
+            chart,
+            x,
+            kind,
+            (x_desc, y_desc),
+            y_range(kind, lo, hi),
+            &series,
+            reports,
+        )
+    }
+}
+
+/// Power against load on log–log axes: thin where extrapolated, the load marked.
+fn draw_power(
+    mut chart: ChartBuilder<'_, '_, SVGBackend<'_>>,
+    x: XAxis,
+    (x_desc, y_desc): (&str, &str),
+    (lo, hi): (f64, f64),
+    series: &[Series],
+    reports: &[&Report],
+) -> Result<()> {
+    let (lo, hi) = (lo.max(1e-6) / 1.5, hi * 1.5);
+    let mut c = chart
+        .build_cartesian_2d(x, (lo..hi).log_scale())
+        .map_err(draw_err)?;
+    c.configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&hz_label)
+        .y_label_formatter(&|v| power_label(*v))
+        .draw()
+        .map_err(draw_err)?;
+    for (i, (name, pts)) in series.iter().enumerate() {
+        // Beyond the rated loads the figure is an extrapolation: a thin line there, the
+        // evidence's own range thick.
+        c.draw_series(LineSeries::new(
+            pts.iter().copied(),
+            colored(i).mix(0.5).stroke_width(1),
+        ))
+        .map_err(draw_err)?;
+        let rated: Vec<(f64, f64)> = pts
+            .iter()
+            .zip(&reports[i].power_vs_load)
+            .filter(|(_, p)| p.basis != ampmatch_core::limits::Basis::Extrapolated)
+            .map(|(q, _)| *q)
+            .collect();
+        c.draw_series(LineSeries::new(rated, colored(i).stroke_width(3)))
+            .map_err(draw_err)?
+            .label(format!("{name} (thin: extrapolated)"))
+            .legend(move |(x, y)| {
+                PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
+            });
+        // Where this pair's load sits.
+        if let Some(z) = reports[i]
+            .nominal_impedance_ohm
+            .filter(|z| (1.0..=1000.0).contains(z))
+        {
+            c.draw_series(DashedLineSeries::new(
+                [(z, lo), (z, hi)],
+                4,
+                4,
+                colored(i).mix(0.8).stroke_width(1),
             ))
             .map_err(draw_err)?;
-            for (i, (name, _)) in series.iter().enumerate() {
-                let why = match kind {
-                    ChartKind::Deviation => "no impedance curve or output impedance",
-                    ChartKind::Phase => "no phase in the impedance data",
-                    _ => "a figure is missing",
-                };
-                root.draw(&Text::new(
-                    format!("{name}: not known ({why})"),
-                    (20, 60 + 22 * i as i32),
-                    ("sans-serif", 14),
-                ))
-                .map_err(draw_err)?;
-            }
-            return Ok(());
         }
-        let (mut lo, mut hi) = ys
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                (a.min(*v), b.max(*v))
+    }
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(draw_err)?;
+    Ok(())
+}
+
+/// A line per report over frequency, a dash pattern each, with its dashed companion and,
+/// on maximum SPL, the hearing marks.
+fn draw_lines(
+    mut chart: ChartBuilder<'_, '_, SVGBackend<'_>>,
+    x: XAxis,
+    kind: ChartKind,
+    (x_desc, y_desc): (&str, &str),
+    (lo, hi): (f64, f64),
+    series: &[Series],
+    reports: &[&Report],
+) -> Result<()> {
+    let mut c = chart.build_cartesian_2d(x, lo..hi).map_err(draw_err)?;
+    c.configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&hz_label)
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()
+        .map_err(draw_err)?;
+    if kind == ChartKind::MaxSpl {
+        for (level, label) in SPL_MARKS.iter().filter(|(l, _)| (lo..hi).contains(l)) {
+            c.draw_series(DashedLineSeries::new(
+                [(20.0, *level), (20_000.0, *level)],
+                3,
+                5,
+                RGBColor(120, 120, 120).stroke_width(1),
+            ))
+            .map_err(draw_err)?;
+            c.draw_series(std::iter::once(Text::new(
+                label.to_string(),
+                (22.0, level + 0.6),
+                ("sans-serif", 12).into_font().color(&RGBColor(90, 90, 90)),
+            )))
+            .map_err(draw_err)?;
+        }
+    }
+    for (i, (name, pts)) in series.iter().enumerate() {
+        let (dash, gap) = DASHES[i % DASHES.len()];
+        let style = colored(i).stroke_width(2);
+        let drawn = if dash == 0 {
+            c.draw_series(LineSeries::new(pts.iter().copied(), style))
+        } else {
+            c.draw_series(DashedLineSeries::new(pts.iter().copied(), dash, gap, style))
+        };
+        drawn
+            .map_err(draw_err)?
+            .label(name.clone())
+            .legend(move |(x, y)| {
+                PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
             });
-        if kind == ChartKind::MaxSpl {
-            for r in reports {
-                lo = lo.min(r.target_spl_db);
-                hi = hi.max(r.target_spl_db);
-            }
-        }
-        let needed = |r: &Report| -> Vec<(f64, f64)> {
-            r.curve
-                .iter()
-                .filter_map(|p| p.required_voltage_vrms.map(|v| (p.frequency_hz, v)))
-                .collect()
+        let companion_style = match kind {
+            ChartKind::MaxSpl => colored(i).mix(0.7).into(),
+            ChartKind::Heard => colored(i).mix(0.6).stroke_width(1),
+            _ => colored(i).stroke_width(2),
         };
-        let measured = |r: &Report| -> Vec<(f64, f64)> {
-            r.curve
-                .iter()
-                .filter_map(|p| p.fr_db.map(|v| (p.frequency_hz, v)))
-                .collect()
-        };
-        if kind == ChartKind::Heard {
-            for (_, v) in reports.iter().flat_map(|r| measured(r)) {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
-        }
-        if kind == ChartKind::EqVoltage {
-            for (_, v) in reports.iter().flat_map(|r| needed(r)) {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
-        }
-        let mut chart = ChartBuilder::on(root);
-        chart
-            .margin(10)
-            .x_label_area_size(34)
-            .y_label_area_size(64)
-            .caption(title, ("sans-serif", 16));
-        let ticks = if kind == ChartKind::Power {
-            LOAD_TICKS.to_vec()
-        } else {
-            AUDIO_TICKS.to_vec()
-        };
-        let x = (x_range.0..x_range.1).log_scale().with_key_points(ticks);
-        let colored = |i: usize| PALETTE[i % PALETTE.len()];
-        if kind == ChartKind::Power {
-            let (lo, hi) = (lo.max(1e-6) / 1.5, hi * 1.5);
-            let mut c = chart
-                .build_cartesian_2d(x, (lo..hi).log_scale())
-                .map_err(draw_err)?;
-            c.configure_mesh()
-                .x_desc(x_desc)
-                .y_desc(y_desc)
-                .x_label_formatter(&hz_label)
-                .y_label_formatter(&|v| power_label(*v))
-                .draw()
-                .map_err(draw_err)?;
-            for (i, (name, pts)) in series.iter().enumerate() {
-                // Beyond the rated loads the figure is an extrapolation: a thin line there,
-                // the evidence's own range thick.
-                let extrapolated: Vec<bool> = reports[i]
-                    .power_vs_load
-                    .iter()
-                    .map(|p| p.basis == ampmatch_core::limits::Basis::Extrapolated)
-                    .collect();
-                c.draw_series(LineSeries::new(
-                    pts.iter().copied(),
-                    colored(i).mix(0.5).stroke_width(1),
-                ))
-                .map_err(draw_err)?;
-                let rated: Vec<(f64, f64)> = pts
-                    .iter()
-                    .zip(&extrapolated)
-                    .filter(|(_, e)| !**e)
-                    .map(|(p, _)| *p)
-                    .collect();
-                c.draw_series(LineSeries::new(rated, colored(i).stroke_width(3)))
-                    .map_err(draw_err)?
-                    .label(format!("{name} (thin: extrapolated)"))
-                    .legend(move |(x, y)| {
-                        PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
-                    });
-                // Where this pair's load sits.
-                if let Some(z) = reports[i]
-                    .nominal_impedance_ohm
-                    .filter(|z| (1.0..=1000.0).contains(z))
-                {
-                    c.draw_series(DashedLineSeries::new(
-                        [(z, lo), (z, hi)],
-                        4,
-                        4,
-                        colored(i).mix(0.8).stroke_width(1),
-                    ))
-                    .map_err(draw_err)?;
-                }
-            }
-            c.configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()
-                .map_err(draw_err)?;
-        } else {
-            let min_span = match kind {
-                ChartKind::Deviation => 1.0,
-                ChartKind::Phase => 20.0,
-                ChartKind::MaxSpl => 6.0,
-                ChartKind::EqVoltage => 0.2 * hi.abs(),
-                ChartKind::Heard => 6.0,
-                _ => 0.2 * hi.abs().max(1.0),
-            };
-            let (lo, hi) = match kind {
-                // Magnitudes from zero, so a flat 300 Ω line looks flat.
-                ChartKind::Impedance | ChartKind::EqVoltage => (0.0, hi.max(1e-9) * 1.2),
-                // Symmetric about 0, at least ±1 dB.
-                ChartKind::Deviation => {
-                    let m = lo.abs().max(hi.abs()).max(1.0) * 1.15;
-                    (-m, m)
-                }
-                // From a floor 10 dB below the lowest figure, to the hearing marks when near.
-                ChartKind::MaxSpl => (
-                    ((lo - 10.0) / 10.0).floor() * 10.0,
-                    (((hi + 5.0) / 10.0).ceil() * 10.0).max(if hi > 110.0 { 145.0 } else { 0.0 }),
-                ),
-                _ => padded(lo, hi, min_span),
-            };
-            let mut c = chart.build_cartesian_2d(x, lo..hi).map_err(draw_err)?;
-            c.configure_mesh()
-                .x_desc(x_desc)
-                .y_desc(y_desc)
-                .x_label_formatter(&hz_label)
-                .y_label_formatter(&|v| format!("{v:.1}"))
-                .draw()
-                .map_err(draw_err)?;
-            if kind == ChartKind::MaxSpl {
-                for (level, label) in SPL_MARKS.iter().filter(|(l, _)| (lo..hi).contains(l)) {
-                    c.draw_series(DashedLineSeries::new(
-                        [(20.0, *level), (20_000.0, *level)],
-                        3,
-                        5,
-                        RGBColor(120, 120, 120).stroke_width(1),
-                    ))
-                    .map_err(draw_err)?;
-                    c.draw_series(std::iter::once(Text::new(
-                        label.to_string(),
-                        (22.0, level + 0.6),
-                        ("sans-serif", 12).into_font().color(&RGBColor(90, 90, 90)),
-                    )))
-                    .map_err(draw_err)?;
-                }
-            }
-            for (i, (name, pts)) in series.iter().enumerate() {
-                let (dash, gap) = DASHES[i % DASHES.len()];
-                let style = colored(i).stroke_width(2);
-                let drawn = if dash == 0 {
-                    c.draw_series(LineSeries::new(pts.iter().copied(), style))
-                } else {
-                    c.draw_series(DashedLineSeries::new(pts.iter().copied(), dash, gap, style))
-                };
-                drawn
-                    .map_err(draw_err)?
-                    .label(name.clone())
-                    .legend(move |(x, y)| {
-                        PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
-                    });
-                if kind == ChartKind::MaxSpl {
-                    let t = reports[i].target_spl_db;
-                    c.draw_series(DashedLineSeries::new(
-                        [(20.0, t), (20_000.0, t)],
-                        6,
-                        4,
-                        colored(i).mix(0.7).into(),
-                    ))
-                    .map_err(draw_err)?;
-                }
-                if kind == ChartKind::Heard {
-                    c.draw_series(DashedLineSeries::new(
-                        measured(reports[i]),
-                        6,
-                        4,
-                        colored(i).mix(0.6).stroke_width(1),
-                    ))
-                    .map_err(draw_err)?;
-                }
-                if kind == ChartKind::EqVoltage {
-                    c.draw_series(DashedLineSeries::new(
-                        needed(reports[i]),
-                        6,
-                        4,
-                        colored(i).stroke_width(2),
-                    ))
-                    .map_err(draw_err)?;
-                }
-            }
-            c.configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()
+        let dashed = companion(kind, reports[i]);
+        if !dashed.is_empty() {
+            c.draw_series(DashedLineSeries::new(dashed, 6, 4, companion_style))
                 .map_err(draw_err)?;
         }
     }
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(draw_err)?;
     Ok(())
 }
 
@@ -512,7 +527,7 @@ pub fn class_lines_svg(
             .draw()
             .map_err(draw_err)?;
         for (k, class) in classes.iter().enumerate() {
-            let colour = PALETTE[k % PALETTE.len()];
+            let colour = colored(k);
             let mut first = true;
             for (_, pts) in lines.iter().filter(|(c, _)| c == class) {
                 let s = c
@@ -593,7 +608,7 @@ pub fn class_points_svg(
             .draw()
             .map_err(draw_err)?;
         for (k, class) in classes.iter().enumerate() {
-            let colour = PALETTE[k % PALETTE.len()];
+            let colour = colored(k);
             // Spread equal values sideways a little so each dot shows.
             let dots = points
                 .iter()
