@@ -141,21 +141,17 @@ pub fn import_format(
 
 /// Imports `text` (from `label`) as `format` into the project's own form.
 pub fn import(text: &str, label: &str, format: Format) -> Result<Imported> {
-    let no_curves = |rel: &str| -> Result<String> {
-        Err(Error::Io {
-            path: rel.into(),
-            message: "an imported device file names no curve file".into(),
-        })
-    };
     let title = format!("imported from {label}");
     Ok(match format {
         Format::Wdr | Format::Device => {
-            let toml = match format {
-                Format::Wdr => wdr::wdr_to_device_toml(text, label)?,
-                _ => text.to_string(),
+            // The result must be a valid device file (the .wdr importer checks its own).
+            let (toml, device) = match format {
+                Format::Wdr => wdr::wdr_import(text, label)?,
+                _ => (
+                    text.to_string(),
+                    parse_device(text, label, &crate::device::no_curve_files)?,
+                ),
             };
-            // The result must be a valid device file.
-            let device = parse_device(&toml, label, &no_curves)?;
             Imported {
                 text: toml,
                 format: Format::Device,

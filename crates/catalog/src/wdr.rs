@@ -6,12 +6,29 @@ use std::fmt::Write as _;
 
 use crate::error::{Error, Result};
 
-/// Reads a .wdr text and returns the device file (TOML) for it. `file` names it in errors.
-pub fn wdr_to_device_toml(text: &str, file: &str) -> Result<String> {
+/// One `Key=Value` line of the `[Driver]` section.
+struct Field {
+    /// The key as written (for errors).
+    key: String,
+    /// The key, lower case (for lookups).
+    lower: String,
+    value: String,
+    /// 1-based line in the .wdr.
+    line: usize,
+}
+
+fn err(file: &str, line: usize, message: String) -> Error {
+    Error::Measurement {
+        file: file.into(),
+        line,
+        message,
+    }
+}
+
+/// The `[Driver]` section's lines.
+fn read_fields(text: &str, file: &str) -> Result<Vec<Field>> {
     let mut in_driver = false;
-    let mut fields: Vec<(String, String, usize)> = Vec::new();
-    // The keys as written, for errors.
-    let mut keys: Vec<String> = Vec::new();
+    let mut fields = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r').trim();
         if line.starts_with('[') {
@@ -22,62 +39,105 @@ pub fn wdr_to_device_toml(text: &str, file: &str) -> Result<String> {
             continue;
         }
         let Some((k, v)) = line.split_once('=') else {
-            return Err(Error::Measurement {
-                file: file.into(),
-                line: i + 1,
-                message: format!("expected Key=Value in [Driver], found {line:?}"),
-            });
+            return Err(err(
+                file,
+                i + 1,
+                format!("expected Key=Value in [Driver], found {line:?}"),
+            ));
         };
-        fields.push((k.trim().to_ascii_lowercase(), v.trim().to_string(), i + 1));
-        keys.push(k.trim().to_string());
-    }
-    if fields.is_empty() {
-        return Err(Error::Measurement {
-            file: file.into(),
-            line: 1,
-            message: "no [Driver] section with Key=Value lines".into(),
+        fields.push(Field {
+            key: k.trim().to_string(),
+            lower: k.trim().to_ascii_lowercase(),
+            value: v.trim().to_string(),
+            line: i + 1,
         });
     }
-    let text_of = |k: &str| {
-        fields
+    if fields.is_empty() {
+        return Err(err(
+            file,
+            1,
+            "no [Driver] section with Key=Value lines".into(),
+        ));
+    }
+    Ok(fields)
+}
+
+/// The device file's error restated at the .wdr line and key its value came from
+/// (`origins`: TOML line, dotted key, index into `fields`).
+fn at_wdr_line(
+    e: &Error,
+    origins: &[(usize, String, usize)],
+    fields: &[Field],
+    file: &str,
+) -> Error {
+    let found = match e {
+        Error::Field { field, line, .. } => origins
             .iter()
-            .find(|(key, _, _)| key == k)
-            .map(|(_, v, _)| v.clone())
+            .find(|(l, dotted, _)| dotted == field || (*line > 0 && l == line)),
+        Error::Parse { line, .. } => origins.iter().find(|(l, _, _)| l == line),
+        _ => None,
+    };
+    let detail = match e {
+        Error::Field {
+            field,
+            value,
+            allowed,
+            ..
+        } => format!("{field} = {value}: {allowed}"),
+        Error::Parse { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    match found {
+        Some((_, _, at)) => {
+            let f = &fields[*at];
+            err(
+                file,
+                f.line,
+                format!("{} = {} gives {detail}", f.key, f.value),
+            )
+        }
+        None => err(
+            file,
+            1,
+            format!("the driver it describes is not valid: {detail}"),
+        ),
+    }
+}
+
+/// Reads a .wdr text and returns the device file (TOML) for it. `file` names it in errors.
+pub fn wdr_to_device_toml(text: &str, file: &str) -> Result<String> {
+    wdr_import(text, file).map(|(toml, _)| toml)
+}
+
+/// Reads a .wdr text: the device file (TOML) for it and the device it describes, already
+/// validated. `file` names it in errors, which point at the .wdr's own lines and keys.
+pub fn wdr_import(text: &str, file: &str) -> Result<(String, crate::Device)> {
+    let fields = read_fields(text, file)?;
+    let find = |k: &str| fields.iter().position(|f| f.lower == k);
+    let text_of = |k: &str| {
+        find(k)
+            .map(|i| fields[i].value.clone())
             .filter(|v| !v.is_empty())
     };
-    // A number; WinISD writes 0 for "not set".
-    let num = |k: &str| -> Result<Option<f64>> {
-        match fields.iter().find(|(key, _, _)| key == k) {
-            None => Ok(None),
-            Some((_, v, line)) => {
-                let x: f64 = v.parse().map_err(|_| Error::Measurement {
-                    file: file.into(),
-                    line: *line,
-                    message: format!("{k} = {v:?} is not a number"),
-                })?;
-                if !x.is_finite() {
-                    return Err(Error::Measurement {
-                        file: file.into(),
-                        line: *line,
-                        message: format!("{k} = {v} is not a finite number"),
-                    });
-                }
-                Ok((x != 0.0).then_some(x))
-            }
+    // A number, with where it came from; WinISD writes 0 for "not set".
+    let num = |k: &str| -> Result<Option<(f64, usize)>> {
+        let Some(i) = find(k) else { return Ok(None) };
+        let (v, line) = (&fields[i].value, fields[i].line);
+        let x: f64 = v
+            .parse()
+            .map_err(|_| err(file, line, format!("{k} = {v:?} is not a number")))?;
+        if !x.is_finite() {
+            return Err(err(file, line, format!("{k} = {v} is not a finite number")));
         }
+        Ok((x != 0.0).then_some((x, i)))
     };
     let brand = text_of("brand")
         .or_else(|| text_of("manufacturer"))
         .unwrap_or_else(|| "Unknown".into());
-    let model = text_of("model").ok_or_else(|| Error::Measurement {
-        file: file.into(),
-        line: 1,
-        message: "no Model= line".into(),
-    })?;
+    let model = text_of("model").ok_or_else(|| err(file, 1, "no Model= line".into()))?;
     let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
-    // Where each written value came from: (our dotted key, .wdr key index) by TOML line.
+    // Where each written value came from: (TOML line, our dotted key, .wdr field index).
     let mut origins: Vec<(usize, String, usize)> = Vec::new();
-    let origin_of = |k: &str| fields.iter().position(|(key, _, _)| key == k);
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -85,40 +145,38 @@ pub fn wdr_to_device_toml(text: &str, file: &str) -> Result<String> {
         q(&brand),
         q(&model)
     );
-    let mut put = |s: &mut String, table: &str, ours: &str, theirs: &str, x: f64| -> Result<()> {
-        let at = origin_of(theirs).unwrap_or(0);
+    let mut put = |s: &mut String, table: &str, ours: &str, x: f64, at: usize| -> Result<()> {
         if !x.is_finite() {
-            let (_, v, line) = &fields[at];
-            return Err(Error::Measurement {
-                file: file.into(),
-                line: *line,
-                message: format!(
-                    "{} = {v} is out of range once converted to {ours}",
-                    keys[at]
+            let f = &fields[at];
+            return Err(err(
+                file,
+                f.line,
+                format!(
+                    "{} = {} is out of range once converted to {ours}",
+                    f.key, f.value
                 ),
-            });
+            ));
         }
-        let line = s.lines().count() + 1;
         let dotted = if table.is_empty() {
             ours.to_string()
         } else {
             format!("{table}.{ours}")
         };
-        origins.push((line, dotted, at));
+        origins.push((s.lines().count() + 1, dotted, at));
         let _ = writeln!(s, "{ours} = {}", toml_number(x));
         Ok(())
     };
-    if let Some(z) = num("znom")? {
-        put(&mut s, "", "impedance_ohm", "znom", z)?;
+    if let Some((z, at)) = num("znom")? {
+        put(&mut s, "", "impedance_ohm", z, at)?;
     }
     let source = match text_of("providedby") {
         Some(p) => format!("WinISD file {file} ({p})"),
         None => format!("WinISD file {file}"),
     };
     let _ = writeln!(s, "source = {}", q(&source));
-    if let Some(pe) = num("pe")? {
+    if let Some((pe, at)) = num("pe")? {
         let _ = writeln!(s, "\n[power_handling]");
-        put(&mut s, "power_handling", "continuous_w", "pe", pe)?;
+        put(&mut s, "power_handling", "continuous_w", pe, at)?;
     }
     let _ = writeln!(s, "\n[thiele_small]");
     // (our key, WinISD key, factor from SI to our unit)
@@ -135,59 +193,22 @@ pub fn wdr_to_device_toml(text: &str, file: &str) -> Result<String> {
         ("sd_cm2", "sd", 1e4),
         ("xmax_mm", "xmax", 1000.0),
     ] {
-        if let Some(v) = num(theirs)? {
+        if let Some((v, at)) = num(theirs)? {
             put(
                 &mut s,
                 "thiele_small",
                 ours,
-                theirs,
                 round_10_digits(v * factor),
+                at,
             )?;
         }
     }
     // The device file must be valid; when it is not, say so at the .wdr line the value
     // came from, in the .wdr's own key.
-    let no_curves = |rel: &str| -> Result<String> {
-        Err(Error::Io {
-            path: rel.into(),
-            message: "an imported device file names no curve file".into(),
-        })
-    };
-    if let Err(e) = crate::parse_device(&s, file, &no_curves) {
-        let found = match &e {
-            Error::Field { field, line, .. } => origins
-                .iter()
-                .find(|(l, dotted, _)| dotted == field || (*line > 0 && l == line)),
-            Error::Parse { line, .. } => origins.iter().find(|(l, _, _)| l == line),
-            _ => None,
-        };
-        let detail = match &e {
-            Error::Field {
-                field,
-                value,
-                allowed,
-                ..
-            } => format!("{field} = {value}: {allowed}"),
-            Error::Parse { message, .. } => message.clone(),
-            other => other.to_string(),
-        };
-        return Err(match found {
-            Some((_, _, at)) => {
-                let (_, v, line) = &fields[*at];
-                Error::Measurement {
-                    file: file.into(),
-                    line: *line,
-                    message: format!("{} = {v} gives {detail}", keys[*at]),
-                }
-            }
-            None => Error::Measurement {
-                file: file.into(),
-                line: 1,
-                message: format!("the driver it describes is not valid: {detail}"),
-            },
-        });
+    match crate::parse_device(&s, file, &crate::device::no_curve_files) {
+        Ok(device) => Ok((s, device)),
+        Err(e) => Err(at_wdr_line(&e, &origins, &fields, file)),
     }
-    Ok(s)
 }
 
 /// Rounds to 10 significant digits, so the unit change adds no float noise.

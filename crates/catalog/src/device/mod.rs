@@ -207,6 +207,15 @@ pub fn read_device_file(path: &Path) -> Result<Device> {
     })
 }
 
+/// The curve reader for a device file that stands alone (an import's result): it names
+/// no curve files, so any it does name is an error.
+pub(crate) fn no_curve_files(rel: &str) -> Result<String> {
+    Err(Error::Io {
+        path: rel.into(),
+        message: "an imported device file names no curve file".into(),
+    })
+}
+
 /// Parses and validates a device file's `text`. `file` names it in errors; `read_curve`
 /// returns the text of a curve file the device names.
 pub fn parse_device(
