@@ -363,6 +363,87 @@ impl IndexPage {
     }
 }
 
+impl IndexPage {
+    /// Fills the page with the reports: the first pair's banner, checks, numbers, findings
+    /// and adapter panel; every pair's banner when comparing; the charts.
+    fn show(
+        &mut self,
+        state: &AppState,
+        pairs: &[(String, String)],
+        raw: &str,
+        reports: &[(String, Report)],
+    ) {
+        let (_, r) = &reports[0];
+        self.has_result = true;
+        self.verdict = r.verdict.to_string();
+        self.verdict_line = text::capitalised(&text::reason(r, false));
+        self.checks = r
+            .checks
+            .all()
+            .into_iter()
+            .map(|(q, c)| {
+                (
+                    text::capitalised(q),
+                    text::status_word(c.status).to_string(),
+                    c.message.clone(),
+                )
+            })
+            .collect();
+        self.pair = format!("{} [{} output] → {}", r.amp, r.output, r.load);
+        self.target_line = format!("target {} dB SPL peak", fmt_sig(r.target_spl_db));
+        self.numbers = numbers(r);
+        (self.adapter, self.adapter_link) = crate::adapter_panel::panel(state, pairs, raw, r);
+        self.findings = r
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    severity(f.severity).to_string(),
+                    f.rule.to_string(),
+                    f.message.clone(),
+                )
+            })
+            .collect();
+        if reports.len() > 1 {
+            self.compare = reports
+                .iter()
+                .map(|(label, r)| {
+                    (
+                        label.clone(),
+                        r.verdict.to_string(),
+                        r.headroom_db
+                            .map_or("unknown".into(), |h| format!("{h:+.1} dB")),
+                        fmt_opt(r.max.spl_db, "dB SPL"),
+                        text::capitalised(&text::reason(r, false)),
+                    )
+                })
+                .collect();
+        }
+        let refs: Vec<&Report> = reports.iter().map(|(_, r)| r).collect();
+        let query = raw;
+        for (kind, name) in [
+            (ChartKind::Impedance, "impedance"),
+            (ChartKind::Phase, "phase"),
+            (ChartKind::Deviation, "deviation"),
+            (ChartKind::MaxSpl, "max-spl"),
+            (ChartKind::Power, "power"),
+            (ChartKind::EqVoltage, "eq"),
+        ] {
+            if kind == ChartKind::EqVoltage && refs.iter().all(|r| r.eq.is_none()) {
+                continue;
+            }
+            match chart_svg(kind, &refs, 760, 360) {
+                Ok(svg) => self.charts.push((
+                    name.to_string(),
+                    svg,
+                    format!("/api/v1/plot/{name}.svg?{query}"),
+                )),
+                Err(e) => self.error = e.to_string(),
+            }
+        }
+    }
+}
+
 /// The report's figures as the page's table: the text renderer's sections, labelled.
 fn numbers(r: &Report) -> Vec<(String, String)> {
     let mut rows = vec![("Target".to_string(), text::target(r))];
@@ -490,77 +571,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
             page.error = e.message
         }
         Ok(None) => {}
-        Ok(Some(reports)) => {
-            let (_, r) = &reports[0];
-            page.has_result = true;
-            page.verdict = r.verdict.to_string();
-            page.verdict_line = text::capitalised(&text::reason(r, false));
-            page.checks = r
-                .checks
-                .all()
-                .into_iter()
-                .map(|(q, c)| {
-                    (
-                        text::capitalised(q),
-                        text::status_word(c.status).to_string(),
-                        c.message.clone(),
-                    )
-                })
-                .collect();
-            page.pair = format!("{} [{} output] → {}", r.amp, r.output, r.load);
-            page.target_line = format!("target {} dB SPL peak", fmt_sig(r.target_spl_db));
-            page.numbers = numbers(r);
-            (page.adapter, page.adapter_link) =
-                crate::adapter_panel::panel(&state, &pairs, raw.as_deref().unwrap_or(""), r);
-            page.findings = r
-                .findings
-                .iter()
-                .map(|f| {
-                    (
-                        severity(f.severity).to_string(),
-                        f.rule.to_string(),
-                        f.message.clone(),
-                    )
-                })
-                .collect();
-            if reports.len() > 1 {
-                page.compare = reports
-                    .iter()
-                    .map(|(label, r)| {
-                        (
-                            label.clone(),
-                            r.verdict.to_string(),
-                            r.headroom_db
-                                .map_or("unknown".into(), |h| format!("{h:+.1} dB")),
-                            fmt_opt(r.max.spl_db, "dB SPL"),
-                            text::capitalised(&text::reason(r, false)),
-                        )
-                    })
-                    .collect();
-            }
-            let refs: Vec<&Report> = reports.iter().map(|(_, r)| r).collect();
-            let query = raw.clone().unwrap_or_default();
-            for (kind, name) in [
-                (ChartKind::Impedance, "impedance"),
-                (ChartKind::Phase, "phase"),
-                (ChartKind::Deviation, "deviation"),
-                (ChartKind::MaxSpl, "max-spl"),
-                (ChartKind::Power, "power"),
-                (ChartKind::EqVoltage, "eq"),
-            ] {
-                if kind == ChartKind::EqVoltage && refs.iter().all(|r| r.eq.is_none()) {
-                    continue;
-                }
-                match chart_svg(kind, &refs, 760, 360) {
-                    Ok(svg) => page.charts.push((
-                        name.to_string(),
-                        svg,
-                        format!("/api/v1/plot/{name}.svg?{query}"),
-                    )),
-                    Err(e) => page.error = e.to_string(),
-                }
-            }
-        }
+        Ok(Some(reports)) => page.show(&state, &pairs, raw.as_deref().unwrap_or(""), &reports),
     }
     match page.render() {
         Ok(html) => Html(html).into_response(),
