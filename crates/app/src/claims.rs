@@ -7,21 +7,18 @@
 
 use std::collections::BTreeMap;
 
-use ampmatch_core::amplifier::{AmpOutput, Supply};
-use ampmatch_core::limits::LimitFit;
+use ampmatch_core::amplifier::Supply;
 
-use crate::explain::{Claim, Drive, Stats};
+use crate::explain::{Claim, Drive, OutputRow, Stats};
 
 /// What the claims are judged on.
 pub struct Facts<'a> {
     /// Every output: class, amplifier id, output.
-    pub outputs: &'a [(&'static str, String, AmpOutput)],
+    pub outputs: &'a [OutputRow],
     /// Which can drive which.
     pub drive: &'a [Drive],
     /// Load impedances.
     pub loads: &'a BTreeMap<&'static str, Stats>,
-    /// Each output's class and supply.
-    pub supplies: &'a [(&'static str, Option<Supply>)],
 }
 
 /// Headphone-side output classes.
@@ -53,9 +50,8 @@ fn range_verdict(share: f64) -> &'static str {
 fn powers(f: &Facts, classes: &[&str], z_ohm: f64) -> Vec<f64> {
     f.outputs
         .iter()
-        .filter(|(c, _, _)| classes.contains(c))
-        .filter_map(|(_, _, o)| LimitFit::from_output(o).at(z_ohm))
-        .map(|a| a.voltage_vrms * a.voltage_vrms / z_ohm)
+        .filter(|o| classes.contains(&o.class))
+        .filter_map(|o| o.power_w(z_ohm))
         .collect()
 }
 
@@ -81,8 +77,8 @@ fn watts(x: Option<f64>) -> String {
 fn zo_of(f: &Facts, classes: &[&str]) -> Vec<f64> {
     f.outputs
         .iter()
-        .filter(|(c, _, _)| classes.contains(c))
-        .filter_map(|(_, _, o)| o.output_impedance.map(|s| s.at(1000.0).norm()))
+        .filter(|o| classes.contains(&o.class))
+        .filter_map(OutputRow::output_impedance_ohm)
         .collect()
 }
 
@@ -188,9 +184,9 @@ fn output_impedance_claim(f: &Facts) -> Claim {
 
 fn supply_claim(f: &Facts) -> Claim {
     let count = |classes: &[&str], pred: &dyn Fn(&Supply) -> bool| {
-        f.supplies
+        f.outputs
             .iter()
-            .filter(|(c, s)| classes.contains(c) && s.as_ref().is_some_and(pred))
+            .filter(|o| classes.contains(&o.class) && o.output.supply.as_ref().is_some_and(pred))
             .count()
     };
     let portable = count(DEDICATED, &|s| {
@@ -327,10 +323,10 @@ fn device_claims(f: &Facts) -> Vec<Claim> {
     let power_of = |id: &str, z: f64| -> Option<f64> {
         f.outputs
             .iter()
-            .filter(|(_, a, o)| a == id && o.kind == ampmatch_core::amplifier::OutputKind::Speaker)
-            .filter_map(|(_, _, o)| LimitFit::from_output(o).at(z))
-            .map(|a| a.voltage_vrms * a.voltage_vrms / z)
-            .next()
+            .filter(|o| {
+                o.amp_id == id && o.output.kind == ampmatch_core::amplifier::OutputKind::Speaker
+            })
+            .find_map(|o| o.power_w(z))
     };
     let bt = (
         power_of("fosi-audio-bt20a", 4.0),

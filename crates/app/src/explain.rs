@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use ampmatch_catalog::{Device, DeviceKind, DeviceType, LoadDevice};
-use ampmatch_core::amplifier::{AmpOutput, OutputKind, Supply};
+use ampmatch_core::amplifier::{AmpOutput, OutputKind};
 use ampmatch_core::analysis::Verdict;
 use ampmatch_core::limits::LimitFit;
 use ampmatch_core::load::{HeadphoneForm, LoadKind};
@@ -142,8 +142,30 @@ pub fn class_of(category: &str, kind: OutputKind) -> &'static str {
     }
 }
 
-/// Every output of the catalog's amplifiers with its class and its amplifier's id.
-fn outputs(devices: &dyn Devices) -> Vec<(&'static str, String, AmpOutput)> {
+/// One output of the catalog, with its class, its amplifier's id and its limits.
+pub(crate) struct OutputRow {
+    pub(crate) class: &'static str,
+    pub(crate) amp_id: String,
+    pub(crate) output: AmpOutput,
+    pub(crate) fit: LimitFit,
+}
+
+impl OutputRow {
+    /// The most power it puts into a resistor of `z_ohm`, W.
+    pub(crate) fn power_w(&self, z_ohm: f64) -> Option<f64> {
+        self.fit
+            .at(z_ohm)
+            .map(|a| a.voltage_vrms * a.voltage_vrms / z_ohm)
+    }
+
+    /// Its output impedance, Ω, when known.
+    pub(crate) fn output_impedance_ohm(&self) -> Option<f64> {
+        self.output.output_impedance.map(|s| s.nominal_ohm())
+    }
+}
+
+/// Every output of the catalog's amplifiers.
+fn outputs(devices: &dyn Devices) -> Vec<OutputRow> {
     let mut v = vec![];
     for e in devices.catalog().entries() {
         if e.side() != DeviceKind::Amplifier {
@@ -151,36 +173,37 @@ fn outputs(devices: &dyn Devices) -> Vec<(&'static str, String, AmpOutput)> {
         }
         if let Ok(Device::Amplifier(a)) = devices.load(e) {
             for o in a.amplifier.outputs {
-                v.push((class_of(e.category, o.kind), e.id.to_string(), o));
+                v.push(OutputRow {
+                    class: class_of(e.category, o.kind),
+                    amp_id: e.id.to_string(),
+                    fit: LimitFit::from_output(&o),
+                    output: o,
+                });
             }
         }
     }
     v
 }
 
-fn classes(outs: &[(&'static str, String, AmpOutput)]) -> Vec<ClassSummary> {
-    let mut by: BTreeMap<&'static str, Vec<&(&'static str, String, AmpOutput)>> = BTreeMap::new();
+fn classes(outs: &[OutputRow]) -> Vec<ClassSummary> {
+    let mut by: BTreeMap<&'static str, Vec<&OutputRow>> = BTreeMap::new();
     for o in outs {
-        by.entry(o.0).or_default().push(o);
+        by.entry(o.class).or_default().push(o);
     }
     by.into_iter()
         .map(|(class, list)| {
-            let fits: Vec<LimitFit> = list.iter().map(|o| LimitFit::from_output(&o.2)).collect();
             let mut power_into_w = BTreeMap::new();
             for z in POWER_LOADS_OHM {
-                let p: Vec<f64> = fits
-                    .iter()
-                    .filter_map(|f| f.at(z).map(|a| a.voltage_vrms * a.voltage_vrms / z))
-                    .collect();
+                let p: Vec<f64> = list.iter().filter_map(|o| o.power_w(z)).collect();
                 if let Some(s) = Stats::of(&p) {
                     power_into_w.insert(format!("{}", z as u32), s);
                 }
             }
             let zo: Vec<f64> = list
                 .iter()
-                .filter_map(|o| o.2.output_impedance.map(|s| s.at(1000.0).norm()))
+                .filter_map(|o| o.output_impedance_ohm())
                 .collect();
-            let mut devices: Vec<String> = list.iter().map(|o| o.1.clone()).collect();
+            let mut devices: Vec<String> = list.iter().map(|o| o.amp_id.clone()).collect();
             devices.dedup();
             ClassSummary {
                 class,
@@ -236,16 +259,12 @@ fn sample<'a>(
         .collect()
 }
 
-fn drive(
-    setup: &Setup,
-    outs: &[(&'static str, String, AmpOutput)],
-    loads: &[(&'static str, &LoadDevice)],
-) -> Vec<Drive> {
+fn drive(setup: &Setup, outs: &[OutputRow], loads: &[(&'static str, &LoadDevice)]) -> Vec<Drive> {
     let mut tally: BTreeMap<(&'static str, &'static str), (usize, usize, usize)> = BTreeMap::new();
-    for (ac, _, o) in outs {
+    for o in outs {
         for (lc, l) in loads {
-            let r = setup.analyze_output("amp", o, l);
-            let t = tally.entry((ac, lc)).or_default();
+            let r = setup.analyze_output("amp", &o.output, l);
+            let t = tally.entry((o.class, lc)).or_default();
             t.0 += 1;
             t.1 += usize::from(r.verdict == Verdict::Good);
             t.2 += usize::from(r.verdict == Verdict::Unsafe);
@@ -293,26 +312,21 @@ pub fn explain(devices: &dyn Devices, setup: &Setup) -> Explanation {
         outputs: &outs,
         drive: &drive,
         loads: &load_z,
-        supplies: &outs
-            .iter()
-            .map(|(c, _, o)| (*c, o.supply.clone()))
-            .collect::<Vec<(&'static str, Option<Supply>)>>(),
     });
     let power_curves = outs
         .iter()
-        .map(|(c, _, o)| {
-            let fit = LimitFit::from_output(o);
+        .map(|o| {
             let pts = (0..=24)
                 .map(|i| 2.0 * 300f64.powf(i as f64 / 24.0))
-                .filter_map(|z| fit.at(z).map(|a| (z, a.voltage_vrms * a.voltage_vrms / z)))
+                .filter_map(|z| o.power_w(z).map(|p| (z, p)))
                 .collect();
-            (*c, pts)
+            (o.class, pts)
         })
         .filter(|(_, pts): &(&'static str, Vec<(f64, f64)>)| !pts.is_empty())
         .collect();
     let output_impedances = outs
         .iter()
-        .filter_map(|(c, _, o)| o.output_impedance.map(|s| (*c, s.at(1000.0).norm())))
+        .filter_map(|o| o.output_impedance_ohm().map(|z| (o.class, z)))
         .collect();
     Explanation {
         classes,

@@ -88,7 +88,7 @@ fn parallel(a: f64, b: f64) -> f64 {
 /// source impedance, noise and gain scaled by the divider, a headphone jack (a bridged
 /// output stays bridged: the connection check then says why a plain jack cannot work).
 pub fn through(output: &AmpOutput, r: Resistors) -> Result<AmpOutput> {
-    let zo = output.output_impedance.map_or(0.0, |s| s.at(1000.0).norm());
+    let zo = output.output_impedance.map_or(0.0, |s| s.nominal_ohm());
     let fit = LimitFit::from_output(output);
     // The amplifier sees R_s + R_p (plus the headphone in parallel with R_p, which only
     // lowers it a little: the open-circuit case is the one the Thévenin source needs).
@@ -242,7 +242,7 @@ pub fn analyse(
     let z_nom = load
         .nominal_impedance_ohm
         .ok_or_else(|| Error::Adapter("the headphone's impedance is not known".into()))?;
-    let zo = output.output_impedance.map_or(0.0, |s| s.at(1000.0).norm());
+    let zo = output.output_impedance.map_or(0.0, |s| s.nominal_ohm());
     let rpz = parallel(r.shunt_ohm, z_nom);
     let amp_load = r.series_ohm + rpz;
     let fit = LimitFit::from_output(output);
