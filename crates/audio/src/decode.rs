@@ -77,7 +77,8 @@ pub enum Input<'a> {
 }
 
 impl Input<'_> {
-    fn label(&self) -> String {
+    /// How errors and reports name the input.
+    pub(crate) fn label(&self) -> String {
         match self {
             Input::Path(p) => p.display().to_string(),
             Input::Bytes { .. } => "<bytes>".into(),

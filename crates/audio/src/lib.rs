@@ -202,21 +202,22 @@ fn db(x: f64) -> Option<f64> {
 /// the decoder would still end the process, which is why the CLI decodes through
 /// [`worker`] processes.
 pub fn analyze_file(path: &Path) -> TrackReport {
-    analyze(&Input::Path(path), &path.display().to_string(), None)
+    analyze(&Input::Path(path), None)
 }
 
 /// As [`analyze_file`], measuring the samples after `filter` (an EQ).
 pub fn analyze_file_filtered(path: &Path, filter: Option<&Filtering>) -> TrackReport {
-    analyze(&Input::Path(path), &path.display().to_string(), filter)
+    analyze(&Input::Path(path), filter)
 }
 
 /// Analyses a file's bytes (`ext`: its extension, the container hint), as
 /// [`analyze_file`]: the fuzz target's way in.
 pub fn analyze_bytes(data: &[u8], ext: Option<&str>) -> TrackReport {
-    analyze(&Input::Bytes { data, ext }, "<bytes>", None)
+    analyze(&Input::Bytes { data, ext }, None)
 }
 
-fn analyze(input: &Input, label: &str, filter: Option<&Filtering>) -> TrackReport {
+fn analyze(input: &Input, filter: Option<&Filtering>) -> TrackReport {
+    let label = &input.label();
     let run = || {
         measure(input, filter).map(|mut r| {
             r.eq = filter.map(|f| f.name.clone());
@@ -301,10 +302,7 @@ impl Meter {
 }
 
 fn measure(input: &Input, filtering: Option<&Filtering>) -> Result<TrackReport> {
-    let label = match input {
-        Input::Path(p) => p.display().to_string(),
-        Input::Bytes { .. } => "<bytes>".to_string(),
-    };
+    let label = input.label();
     let mut meter: Option<Meter> = None;
     let mut histogram = MagnitudeHistogram::new();
     let mut true_peak_meter: Option<truepeak::TruePeakMeter> = None;

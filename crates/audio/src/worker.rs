@@ -111,8 +111,9 @@ pub fn serve(parse_filter: &FilterParser) -> std::io::Result<()> {
     }
     let stdin = std::io::stdin().lock();
     let mut out = std::io::stdout().lock();
-    // The last filter built, by its text: a batch sends the same one with every file.
-    let mut cached: Option<(String, Filtering)> = None;
+    // The last filter built (or refused), by its text: a batch sends the same one with
+    // every file.
+    let mut cached: Option<(String, std::result::Result<Filtering, String>)> = None;
     for line in stdin.lines() {
         let line = line?;
         let mut parts = line.split(' ');
@@ -129,35 +130,30 @@ pub fn serve(parse_filter: &FilterParser) -> std::io::Result<()> {
             None => crate::analyze_file(&path),
             Some(text) => {
                 if cached.as_ref().is_none_or(|(t, _)| *t != text) {
-                    match parse_filter(&text) {
+                    cached = match parse_filter(&text) {
                         Ok(make) => {
                             let f = Filtering {
                                 name: String::new(),
                                 text: text.clone(),
                                 make,
                             };
-                            cached = Some((text, f));
+                            Some((text, Ok(f)))
                         }
-                        Err(m) => {
-                            let label = path.display().to_string();
-                            let e = Error::Unsupported {
-                                path: label.clone(),
-                                message: m,
-                            };
-                            let reply = Reply {
-                                report: TrackReport::failed(&label, &e),
-                                blocks: FileBlocks::default(),
-                                histogram: None,
-                            };
-                            serde_json::to_writer(&mut out, &reply)
-                                .map_err(std::io::Error::other)?;
-                            out.write_all(b"\n")?;
-                            out.flush()?;
-                            continue;
-                        }
-                    }
+                        Err(m) => Some((text, Err(m))),
+                    };
                 }
-                crate::analyze_file_filtered(&path, cached.as_ref().map(|(_, f)| f))
+                match cached.as_ref().map(|(_, f)| f) {
+                    Some(Ok(f)) => crate::analyze_file_filtered(&path, Some(f)),
+                    Some(Err(m)) => {
+                        let label = path.display().to_string();
+                        let e = Error::Unsupported {
+                            path: label.clone(),
+                            message: m.clone(),
+                        };
+                        TrackReport::failed(&label, &e)
+                    }
+                    None => crate::analyze_file(&path),
+                }
             }
         };
         let reply = Reply {
