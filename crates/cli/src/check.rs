@@ -226,8 +226,11 @@ fn track_report(
     let mut report = setup
         .analyze(amp, load, analysed_output(a))
         .map_err(explain)?;
-    fold_track(&mut report, levels, level, &|dbfs| {
-        track.fraction_above(dbfs).unwrap_or(0.0)
-    });
+    fold_track(
+        &mut report,
+        levels,
+        level,
+        Some(&|dbfs| track.fraction_above(dbfs).unwrap_or(0.0)),
+    );
     Ok(report)
 }

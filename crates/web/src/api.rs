@@ -226,7 +226,7 @@ pub async fn plot(
             "give at least one amp and one load",
         ));
     }
-    let reports = reports_for(&state, &query)?;
+    let reports = reports_for(&state, &query)?.reports;
     let refs: Vec<_> = reports.iter().map(|(_, r)| r).collect();
     let svg = chart_svg(kind, &refs, 760, 380).map_err(|e| ApiError::bad(None, e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())

@@ -2,19 +2,20 @@
 //! on the server, so a link reproduces the view and the form works without JavaScript.
 
 use ampmatch_app::{
-    DeviceRef, FIELDS, Field, FileAccess, Naming, Setup, SetupInput, resolve_amp, resolve_load,
+    DeviceRef, FIELDS, Field, FieldId, FileAccess, Naming, Setup, SetupInput, resolve_amp,
+    resolve_load,
 };
-use ampmatch_core::analysis::{Report, Severity};
+use ampmatch_core::analysis::{Report, Severity, TrackLevels, fold_track};
 use ampmatch_core::units::{fmt_opt, fmt_sig};
 use ampmatch_plot::{ChartKind, chart_svg, text};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use serde_json::{Map, Value, json};
 
 use crate::AppState;
 use crate::api::query_pairs;
+use crate::custom_form::{self, Custom, Filled, Missing};
 use crate::error::ApiError;
 
 /// At most this many amplifier × load pairs on one page.
@@ -34,29 +35,12 @@ pub struct PageQuery {
     output: Option<String>,
     /// Target and listening position, from the query keys of the app's field table.
     setup: Setup,
-    custom: Vec<(String, String)>,
+    /// "My own device" figures: the device itself, or figures filled into the first pair's.
+    pub custom: Custom,
+    /// A track's measured levels and the SPL its loudness is played at.
+    track: Option<(TrackLevels, f64)>,
     /// A resistor adapter between the first amplifier and the loads ("SERIES,SHUNT").
     adapter: Option<ampmatch_core::adapter::Resistors>,
-}
-
-/// A number typed into the page, or nothing when the box is empty.
-fn num(key: &str, v: &str, lo: f64, hi: f64, unit: &str) -> Result<Option<f64>, ApiError> {
-    if v.trim().is_empty() {
-        return Ok(None);
-    }
-    let x: f64 = v.trim().parse().map_err(|_| {
-        ApiError::bad(
-            Some(key),
-            format!("{key} = {v:?}: not a number; allowed: {lo} to {hi} {unit}"),
-        )
-    })?;
-    if !x.is_finite() || x < lo || x > hi {
-        return Err(ApiError::bad(
-            Some(key),
-            format!("{key} = {v}: allowed: a number from {lo} to {hi} {unit}"),
-        ));
-    }
-    Ok(Some(x))
 }
 
 /// A setup field typed into the page: parsed here, bounded by the app's table.
@@ -74,29 +58,19 @@ fn setup_num(field: &'static Field, v: &str) -> Result<Option<f64>, ApiError> {
     Ok(Some(x))
 }
 
-const CUSTOM_KEYS: &[&str] = &[
-    "amp_power",
-    "amp_vmax",
-    "amp_zout",
-    "amp_gain",
-    "amp_noise",
-    "load_type",
-    "load_z",
-    "load_sens",
-    "load_unit",
-];
-
 impl PageQuery {
     /// Parses query pairs. `strict`: unknown keys are refused (the API's plot route); the
     /// page passes false, since sites append their own (`fbclid`, `utm_*`) to shared links.
     pub fn parse(pairs: &[(String, String)], strict: bool) -> Result<Self, ApiError> {
         let mut q = PageQuery::default();
         let mut input = SetupInput::default();
+        let mut track = vec![];
         for (k, v) in pairs {
             let known = matches!(
                 k.as_str(),
                 "amp" | "load" | "output" | "preset" | "adapter" | "eq"
-            ) || CUSTOM_KEYS.contains(&k.as_str())
+            ) || custom_form::KEYS.contains(&k.as_str())
+                || TRACK_KEYS.contains(&k.as_str())
                 || FIELDS.iter().any(|f| f.query == Some(k.as_str()));
             if !known && !strict {
                 continue;
@@ -109,6 +83,9 @@ impl PageQuery {
                     Some(k),
                     format!("{k}: {} characters; allowed: at most {most}", v.len()),
                 ));
+            }
+            if q.custom.take(k, v) {
+                continue;
             }
             let field = FIELDS.iter().find(|f| f.query == Some(k.as_str()));
             match k.as_str() {
@@ -126,7 +103,7 @@ impl PageQuery {
                 "adapter" => q.adapter = Some(crate::adapter_panel::parse(v)?),
                 "eq" if v.trim().is_empty() => {}
                 "eq" => input.eq = Some(("eq".to_string(), v.clone())),
-                k if CUSTOM_KEYS.contains(&k) => q.custom.push((k.to_string(), v.clone())),
+                k if TRACK_KEYS.contains(&k) => track.push((k.to_string(), v.clone())),
                 _ if !strict => {}
                 other => {
                     return Err(ApiError::bad(
@@ -137,19 +114,36 @@ impl PageQuery {
             }
         }
         q.setup = Setup::from_input(&input).map_err(|e| ApiError::from_setup(&e, Naming::Page))?;
-        for t in q.amp_text.clone().iter().filter(|t| !t.trim().is_empty()) {
-            q.amps.push(if t.trim() == "custom" {
-                DeviceRef::Inline(Value::Object(q.custom_amp()?))
-            } else {
-                DeviceRef::Name(t.trim().to_string())
+        q.track = track_levels(&track, q.setup.target.is_some())?;
+        // A name in the box is a catalog device (the form's figures fill in what it lacks);
+        // with no name the form's figures are the device.
+        for t in q
+            .amp_text
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+        {
+            q.amps.push(match t {
+                "custom" => DeviceRef::Inline(q.custom.amp_device()?),
+                _ => DeviceRef::Name(t.to_string()),
             });
         }
-        for t in q.load_text.clone().iter().filter(|t| !t.trim().is_empty()) {
-            q.loads.push(if t.trim() == "custom" {
-                DeviceRef::Inline(Value::Object(q.custom_load()?))
-            } else {
-                DeviceRef::Name(t.trim().to_string())
+        if q.amps.is_empty() && q.custom.has_amp() {
+            q.amps.push(DeviceRef::Inline(q.custom.amp_device()?));
+        }
+        for t in q
+            .load_text
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+        {
+            q.loads.push(match t {
+                "custom" => DeviceRef::Inline(q.custom.load_device(None)?),
+                _ => DeviceRef::Name(t.to_string()),
             });
+        }
+        if q.loads.is_empty() && q.custom.has_load() {
+            q.loads.push(DeviceRef::Inline(q.custom.load_device(None)?));
         }
         if q.amps.len() * q.loads.len() > MAX_PAIRS {
             return Err(ApiError::bad(
@@ -163,132 +157,37 @@ impl PageQuery {
         }
         Ok(q)
     }
+}
 
-    fn custom_value(&self, key: &str) -> Option<&str> {
-        self.custom
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.trim().is_empty())
-    }
-
-    /// "My amplifier" from spec-sheet fields: power points "32:500, 300:100" (Ω:mW),
-    /// maximum voltage, output impedance, gain, noise.
-    fn custom_amp(&self) -> Result<Map<String, Value>, ApiError> {
-        let mut out = Map::new();
-        out.insert("name".into(), json!("custom"));
-        out.insert("kind".into(), json!("single-ended"));
-        if let Some(p) = self.custom_value("amp_power") {
-            let mut pts = vec![];
-            for item in p.split([',', ';', ' ']).filter(|s| !s.is_empty()) {
-                let (z, mw) = item.split_once(':').ok_or_else(|| {
-                    ApiError::bad(
-                        Some("amp_power"),
-                        format!("amp_power: {item:?} is not LOAD_OHM:POWER_MW, e.g. 32:500"),
-                    )
-                })?;
-                let z = num("amp_power", z, 0.1, 1e6, "Ω")?
-                    .ok_or_else(|| ApiError::bad(Some("amp_power"), "amp_power: missing load"))?;
-                let mw = num("amp_power", mw, 0.001, 1e7, "mW")?
-                    .ok_or_else(|| ApiError::bad(Some("amp_power"), "amp_power: missing power"))?;
-                pts.push(json!({ "load_ohm": z, "power_mw": mw }));
-            }
-            out.insert("power".into(), Value::Array(pts));
-        }
-        for (key, field, lo, hi, unit) in [
-            ("amp_vmax", "max_voltage_vrms", 0.001, 1000.0, "V"),
-            ("amp_zout", "output_impedance_ohm", 0.0, 10_000.0, "Ω"),
-            ("amp_gain", "gain_db", -60.0, 80.0, "dB"),
-            ("amp_noise", "noise_uv", 0.001, 1e6, "µV"),
-        ] {
-            if let Some(v) = self
-                .custom_value(key)
-                .map(|v| num(key, v, lo, hi, unit))
-                .transpose()?
-                .flatten()
-            {
-                out.insert(field.into(), json!(v));
-            }
-        }
-        let mut dev = Map::new();
-        dev.insert("type".into(), json!("amplifier"));
-        dev.insert("brand".into(), json!("My"));
-        dev.insert("model".into(), json!("amplifier"));
-        dev.insert("outputs".into(), json!([Value::Object(out)]));
-        Ok(dev)
-    }
-
-    /// "My headphone/speaker": type, impedance, sensitivity and its unit.
-    fn custom_load(&self) -> Result<Map<String, Value>, ApiError> {
-        let kind = self.custom_value("load_type").unwrap_or("over-ear");
-        let mut dev = Map::new();
-        let speaker = kind == "speaker";
-        if !speaker && !["over-ear", "on-ear", "in-ear"].contains(&kind) {
-            return Err(ApiError::bad(
-                Some("load_type"),
-                format!("load_type = {kind:?}: allowed: over-ear, on-ear, in-ear, speaker"),
-            ));
-        }
-        dev.insert(
-            "type".into(),
-            json!(if speaker { "speaker" } else { "headphone" }),
-        );
-        dev.insert("brand".into(), json!("My"));
-        dev.insert(
-            "model".into(),
-            json!(if speaker { "speaker" } else { "headphone" }),
-        );
-        if !speaker {
-            dev.insert("form".into(), json!(kind));
-        }
-        if let Some(z) = self
-            .custom_value("load_z")
-            // The device files' bounds: a speaker up to 10 kΩ, a headphone up to 100 kΩ.
-            .map(|v| {
-                num(
-                    "load_z",
-                    v,
-                    0.1,
-                    if speaker { 10_000.0 } else { 100_000.0 },
-                    "Ω",
-                )
-            })
-            .transpose()?
-            .flatten()
-        {
-            dev.insert("impedance_ohm".into(), json!(z));
-        }
-        if let Some(s) = self
-            .custom_value("load_sens")
-            .map(|v| num("load_sens", v, 50.0, 150.0, "dB"))
-            .transpose()?
-            .flatten()
-        {
-            dev.insert("sensitivity_db".into(), json!(s));
-            let unit =
-                self.custom_value("load_unit")
-                    .unwrap_or(if speaker { "unknown" } else { "dB/mW" });
-            dev.insert(
-                if speaker {
-                    "sensitivity_ref"
-                } else {
-                    "sensitivity_unit"
-                }
-                .into(),
-                json!(unit),
-            );
-        }
-        Ok(dev)
-    }
+/// The pairs of a query, analysed, with what the form filled into the first pair's devices
+/// and the figures they still lack.
+#[derive(Default)]
+pub struct Checked {
+    /// Every pair: "amp → load" and its report.
+    pub reports: Vec<(String, Report)>,
+    /// Figures typed by the user into the first pair's catalog devices.
+    pub filled: Vec<Filled>,
+    /// Figures the first pair's devices lack that the form can take.
+    pub missing: Vec<Missing>,
 }
 
 /// Every amplifier × load pair of the query, analysed; labels are "amp → load".
-pub fn reports_for(state: &AppState, q: &PageQuery) -> Result<Vec<(String, Report)>, ApiError> {
-    let mut out = vec![];
+pub fn reports_for(state: &AppState, q: &PageQuery) -> Result<Checked, ApiError> {
+    let mut out = Checked::default();
+    let named = |r: &DeviceRef| matches!(r, DeviceRef::Name(_));
     for (i, a) in q.amps.iter().enumerate() {
-        let amp = resolve_amp(state, a, FileAccess::Denied, "amp")
+        let mut amp = resolve_amp(state, a, FileAccess::Denied, "amp")
             .map_err(|e| ApiError::from_app("amp", e))?;
+        if i == 0 && named(a) && q.custom.has_amp() {
+            let mine = resolve_amp(
+                state,
+                &DeviceRef::Inline(q.custom.amp_device()?),
+                FileAccess::Denied,
+                "amp",
+            )
+            .map_err(|e| ApiError::from_app("amp", e))?;
+            out.filled.extend(custom_form::fill_amp(&mut amp, &mine));
+        }
         // An adapter hangs on the first amplifier's output (its speaker output by default).
         let adapted = i == 0 && q.adapter.is_some();
         let amp = match q.adapter {
@@ -296,23 +195,118 @@ pub fn reports_for(state: &AppState, q: &PageQuery) -> Result<Vec<(String, Repor
                 .map_err(|e| ApiError::from_app("adapter", e))?,
             _ => amp,
         };
-        for l in &q.loads {
-            let load = resolve_load(state, l, FileAccess::Denied, "load")
+        for (j, l) in q.loads.iter().enumerate() {
+            let mut load = resolve_load(state, l, FileAccess::Denied, "load")
                 .map_err(|e| ApiError::from_app("load", e))?;
+            if j == 0 && named(l) && q.custom.has_load() {
+                let kind = custom_form::load_type(&load);
+                let mine = resolve_load(
+                    state,
+                    &DeviceRef::Inline(q.custom.load_device(Some(kind))?),
+                    FileAccess::Denied,
+                    "load",
+                )
+                .map_err(|e| ApiError::from_app("load", e))?;
+                let filled = custom_form::fill_load(&mut load, &mine);
+                if i == 0 {
+                    out.filled.extend(filled);
+                }
+            }
             // The output applies to the first amplifier; compared ones use their default.
             let output = if i == 0 && !adapted {
                 q.output.as_deref()
             } else {
                 None
             };
-            let r = q
-                .setup
-                .analyze(&amp, &load, output)
-                .map_err(|e| ApiError::from_app("output", e))?;
-            out.push((format!("{} → {}", r.amp, r.load), r));
+            let r = analyze(q, &amp, &load, output)?;
+            if out.reports.is_empty() {
+                out.missing = custom_form::missing(&amp, &load, &r);
+            }
+            out.reports.push((format!("{} → {}", r.amp, r.load), r));
         }
     }
     Ok(out)
+}
+
+/// One pair at the query's setup; a typed-in track sets the target and is folded in.
+fn analyze(
+    q: &PageQuery,
+    amp: &ampmatch_catalog::AmpDevice,
+    load: &ampmatch_catalog::LoadDevice,
+    output: Option<&str>,
+) -> Result<Report, ApiError> {
+    let mut setup = q.setup.clone();
+    if let Some((levels, level)) = q.track {
+        setup.target = Some(levels.target(level));
+    }
+    let mut r = setup
+        .analyze(amp, load, output)
+        .map_err(|e| ApiError::from_app("output", e))?;
+    if let Some((levels, level)) = q.track {
+        // Typed-in levels carry no samples: whether it clips is known, how much is not.
+        fold_track(&mut r, levels, level, None);
+    }
+    Ok(r)
+}
+
+/// The page's track keys: integrated loudness, true peak, and the level it is played at.
+const TRACK_KEYS: &[&str] = &["track_lufs", "track_dbtp", "level"];
+
+/// A track's levels typed into the page (from `ampmatch track` or any EBU R128 meter).
+fn track_levels(
+    pairs: &[(String, String)],
+    has_target: bool,
+) -> Result<Option<(TrackLevels, f64)>, ApiError> {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let lufs = custom_form::num("track_lufs", get("track_lufs"), -70.0, 0.0, "LUFS")?;
+    let dbtp = custom_form::num("track_dbtp", get("track_dbtp"), -70.0, 20.0, "dBTP")?;
+    let level_field = FieldId::ListeningLevel.field();
+    let level = setup_num(level_field, get("level"))?
+        .map(|v| level_field.check(v))
+        .transpose()
+        .map_err(|e| ApiError::from_setup(&e, Naming::Page))?;
+    match (lufs, dbtp, level) {
+        (None, None, None) => Ok(None),
+        (Some(i), Some(p), Some(l)) if !has_target => {
+            if p < i {
+                return Err(ApiError::bad(
+                    Some("track_dbtp"),
+                    format!(
+                        "track_dbtp = {p}: a true peak below the integrated loudness ({i} LUFS) cannot be; allowed: at least {i}"
+                    ),
+                ));
+            }
+            Ok(Some((
+                TrackLevels {
+                    integrated_lufs: i,
+                    true_peak_dbtp: p,
+                },
+                l,
+            )))
+        }
+        (Some(_), Some(_), Some(_)) => Err(ApiError::bad(
+            Some("target"),
+            "target: a track sets the target (its level + peak-to-loudness ratio); leave the target empty",
+        )),
+        _ => {
+            let missing = [("track_lufs", lufs), ("track_dbtp", dbtp), ("level", level)]
+                .into_iter()
+                .find(|(_, v)| v.is_none())
+                .map_or("level", |(k, _)| k);
+            Err(ApiError::bad(
+                Some(missing),
+                format!(
+                    "{missing}: a track needs its integrated loudness (LUFS), its true peak (dBTP) and the level you play it at (dB SPL)"
+                ),
+            ))
+        }
+    }
 }
 
 #[derive(Template)]
@@ -334,7 +328,17 @@ struct IndexPage {
     /// check through it.
     adapter: Vec<(String, String)>,
     adapter_link: String,
-    custom: Vec<(String, String)>,
+    /// "My own device" boxes as typed.
+    custom: Custom,
+    /// Figures typed into the first pair's catalog devices: "what: value", and whether used.
+    filled: Vec<Filled>,
+    /// Figures the first pair lacks, for the inline entry under the checks.
+    missing: Vec<Missing>,
+    /// The query without the inline entry's keys: hidden inputs of its form.
+    hidden: Vec<(String, String)>,
+    track_lufs: String,
+    track_dbtp: String,
+    level: String,
     error: String,
     has_result: bool,
     verdict: String,
@@ -355,25 +359,38 @@ struct IndexPage {
 
 impl IndexPage {
     fn custom(&self, key: &str) -> &str {
-        self.custom
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map_or("", |(_, v)| v.as_str())
+        self.custom.raw(key)
+    }
+
+    fn needs_unit(&self) -> bool {
+        self.missing.iter().any(|m| m.key == "load_sens")
+    }
+
+    fn is_track(&self) -> bool {
+        !(self.track_lufs.is_empty() && self.track_dbtp.is_empty() && self.level.is_empty())
     }
 }
 
 impl IndexPage {
     /// Fills the page with the reports: the first pair's banner, checks, numbers, findings
     /// and adapter panel; every pair's banner when comparing; the charts.
-    fn show(
-        &mut self,
-        state: &AppState,
-        pairs: &[(String, String)],
-        raw: &str,
-        reports: &[(String, Report)],
-    ) {
+    fn show(&mut self, state: &AppState, pairs: &[(String, String)], raw: &str, checked: Checked) {
+        let reports = &checked.reports;
         let (_, r) = &reports[0];
+        self.filled = checked.filled;
+        // The inline entry carries the rest of the view in hidden inputs.
+        if r.checks
+            .all()
+            .iter()
+            .any(|(_, c)| c.status == ampmatch_core::analysis::Status::Unknown)
+        {
+            self.missing = checked.missing;
+            self.hidden = pairs
+                .iter()
+                .filter(|(k, v)| !v.is_empty() && !self.missing.iter().any(|m| m.key == k))
+                .cloned()
+                .collect();
+        }
         self.has_result = true;
         self.verdict = r.verdict.to_string();
         self.verdict_line = text::capitalised(&text::reason(r, false));
@@ -527,11 +544,13 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         eq: get("eq"),
         adapter: vec![],
         adapter_link: String::new(),
-        custom: pairs
-            .iter()
-            .filter(|(k, _)| CUSTOM_KEYS.contains(&k.as_str()))
-            .cloned()
-            .collect(),
+        custom: Custom::default(),
+        filled: vec![],
+        missing: vec![],
+        hidden: vec![],
+        track_lufs: get("track_lufs"),
+        track_dbtp: get("track_dbtp"),
+        level: get("level"),
         error: String::new(),
         has_result: false,
         verdict: String::new(),
@@ -547,6 +566,9 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         share: format!("/?{}", raw.clone().unwrap_or_default()),
         outputs: vec![],
     };
+    for (k, v) in &pairs {
+        page.custom.take(k, v);
+    }
     let result = PageQuery::parse(&pairs, false).and_then(|q| {
         // The first amplifier's outputs fill the output picker as soon as it resolves.
         if let Some(first) = q.amps.first()
@@ -571,7 +593,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
             page.error = e.message
         }
         Ok(None) => {}
-        Ok(Some(reports)) => page.show(&state, &pairs, raw.as_deref().unwrap_or(""), &reports),
+        Ok(Some(checked)) => page.show(&state, &pairs, raw.as_deref().unwrap_or(""), checked),
     }
     match page.render() {
         Ok(html) => Html(html).into_response(),

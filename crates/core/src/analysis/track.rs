@@ -47,7 +47,9 @@ impl TrackLevels {
 
 /// Folds a track into `report` (analysed at [`TrackLevels::target`]): the peak voltage the
 /// music needs, the headroom left, and — through `fraction_above(level_dbfs)`, the share of
-/// the track's samples above a level — how much of it the amplifier would clip.
+/// the track's samples above a level — how much of it the amplifier would clip. Without the
+/// samples (`None`: the levels were typed in) whether it clips still follows from the true
+/// peak; how much of it does stays unknown.
 ///
 /// The track is calibrated so that its integrated loudness plays at the listening level,
 /// the way a 1 kHz sine's peak level in dBFS equals its loudness in LUFS: a sample of
@@ -58,7 +60,7 @@ pub fn fold_track(
     report: &mut Report,
     levels: TrackLevels,
     listening_level_db: f64,
-    fraction_above: &dyn Fn(f64) -> f64,
+    fraction_above: Option<&dyn Fn(f64) -> f64>,
 ) {
     let peak_spl = listening_level_db + levels.true_peak_dbtp - levels.integrated_lufs;
     let s_v = report.sensitivity.map(|s| s.db_per_v);
@@ -71,8 +73,25 @@ pub fn fold_track(
         }
         _ => None,
     };
-    let clipped = clip_level.map(fraction_above);
+    let clipped = fraction_above.and_then(|f| clip_level.map(f));
     match (clipped, clip_level) {
+        (None, Some(l)) if levels.true_peak_dbtp > l => report.findings.insert(
+            0,
+            Finding {
+                severity: Severity::Warning,
+                rule: Rule::TrackClips,
+                message: format!(
+                    "at {} dB for this track the amplifier clips above {l:.1} dBFS and the track peaks at {:+.1} dBTP: it clips (how much of it needs the file itself: `ampmatch check --track`)",
+                    fmt_sig(listening_level_db),
+                    levels.true_peak_dbtp
+                ),
+            },
+        ),
+        (None, Some(l)) => report.findings.push(Finding {
+            severity: Severity::Info,
+            rule: Rule::TrackClips,
+            message: format!("the track's true peak ({:+.1} dBTP) stays below the clipping level ({l:.1} dBFS) at {} dB", levels.true_peak_dbtp, fmt_sig(listening_level_db)),
+        }),
         (Some(c), Some(l)) if c > 0.0 => report.findings.insert(
             0,
             Finding {

@@ -1,0 +1,284 @@
+//! The page (issue 15): banners, shared links, compression, colours, the rank view, labels,
+//! "my own device" figures, the inline entry of a missing figure, a typed-in track.
+
+use super::*;
+
+#[tokio::test]
+async fn a_speaker_amp_into_headphones_offers_an_adapter() {
+    // The NAD C 399's speaker output into an HD600: the page designs the adapter and links
+    // to the same view through it; that view analyses the adapted output.
+    let (status, _, body) = get("/?amp=nad-c-399&load=sennheiser-hd600").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("resistor adapter") && html.contains("Series resistor"));
+    let link = html
+        .split("href=\"")
+        .find(|s| s.contains("adapter="))
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .replace("&#38;", "&");
+    let (status, _, body) = get(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("+ adapter"), "the adapted output is named");
+    assert!(
+        !html.contains("Series resistor"),
+        "no second design through an adapter"
+    );
+    // A malformed adapter: 400 naming the field.
+    let (status, _, body) =
+        get("/api/v1/plot/impedance.svg?amp=nad-c-399&load=hd600&adapter=1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(&body)["field"], "adapter");
+}
+
+#[tokio::test]
+async fn a_shared_link_survives_tracking_parameters() {
+    // Sites append their own keys to links; the page ignores what it does not know, the
+    // API's plot route stays strict.
+    let (status, _, body) =
+        get("/?amp=nwavguy-objective2-o2&load=sennheiser-hd600&fbclid=IwAR0abc&utm_source=x").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        !html.contains("unknown parameter") && html.contains("class=\"verdict"),
+        "a result"
+    );
+    let (status, _, body) =
+        get("/api/v1/plot/impedance.svg?amp=nwavguy-objective2-o2&load=sennheiser-hd600&fbclid=x")
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json_of(&body)["field"], "fbclid");
+}
+
+#[tokio::test]
+async fn gzip_favicon_and_description() {
+    let resp = router(AppState::new())
+        .oneshot(
+            Request::get("/?amp=nwavguy-objective2-o2&load=sennheiser-hd600")
+                .header(header::ACCEPT_ENCODING, "gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.headers().get(header::CONTENT_ENCODING).unwrap(),
+        "gzip"
+    );
+    let (status, ctype, _) = get("/favicon.ico").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ctype, "image/svg+xml");
+    let (_, _, body) = get("/").await;
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("<meta name=\"description\"")
+    );
+}
+
+/// WCAG relative luminance of "#rrggbb".
+fn luminance(hex: &str) -> f64 {
+    let c = |i: usize| {
+        let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5)
+}
+
+#[test]
+fn each_verdict_has_its_own_colour_with_contrast() {
+    // Banner text is white: (1 + 0.05)/(L + 0.05) ≥ 4.5 (WCAG AA) for every verdict colour,
+    // and no two verdicts share a colour.
+    let css = include_str!("../../static/style.css");
+    let mut seen = std::collections::HashSet::new();
+    for v in [
+        "good",
+        "marginal",
+        "insufficient",
+        "unsafe",
+        "unknown",
+        "incompatible",
+    ] {
+        let key = format!("--{v}: #");
+        let at = css
+            .find(&key)
+            .unwrap_or_else(|| panic!("{v} has no colour"))
+            + key.len()
+            - 1;
+        let hex = &css[at..at + 7];
+        let contrast = 1.05 / (luminance(hex) + 0.05);
+        assert!(contrast >= 4.5, "{v} {hex}: {contrast:.2}:1");
+        assert!(seen.insert(hex.to_string()), "{v} shares {hex}");
+        assert!(
+            css.contains(&format!(".verdict.{v} {{ background: var(--{v}); }}")),
+            "{v} banner"
+        );
+    }
+}
+
+#[tokio::test]
+async fn compare_shows_a_banner_per_pair() {
+    // O2 → HD600 and Bryston 4B → HD600: the second pair's own verdict is on the page
+    // with its reason, not only the first pair's banner.
+    let (_, _, body) =
+        get("/?amp=nwavguy-objective2-o2&amp=bryston-4b&load=sennheiser-hd600").await;
+    let html = String::from_utf8(body).unwrap();
+    assert_eq!(
+        html.matches("class=\"verdict mini").count(),
+        2,
+        "two pair banners"
+    );
+    assert!(
+        html.contains("verdict mini unsafe"),
+        "the power amp's unsafe verdict"
+    );
+}
+
+#[tokio::test]
+async fn the_rank_view_lists_every_row_paged() {
+    // Amplifiers for the HD600, best first, 50 a page, each linking to its check.
+    let (status, _, body) = get("/rank?load=sennheiser-hd600").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("Sennheiser HD600:") && html.contains("pairings, best first"));
+    let rows = html.matches("<tr><td>").count();
+    assert!(rows > 0 && rows <= 50, "{rows} rows");
+    assert!(
+        html.contains("href=\"/?amp="),
+        "each row links to its check"
+    );
+    if html.contains("next →") {
+        let (status, _, body) = get("/rank?load=sennheiser-hd600&page=2").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(String::from_utf8(body).unwrap().contains("<td>51</td>"));
+    }
+    // Loads for an amplifier, and a name that matches nothing: the error, not a crash.
+    let (status, _, _) = get("/rank?amp=nwavguy-objective2-o2").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, body) = get("/rank?load=zzzz-nothing").await;
+    assert!(String::from_utf8(body).unwrap().contains("id=\"error\""));
+}
+
+#[tokio::test]
+async fn every_input_has_a_label() {
+    // Each <input>, <select> and <textarea> of the page (with a result, an EQ box, the
+    // custom fields) is inside a <label>, named by a <label for>, or has an aria-label.
+    let (_, _, body) = get("/?amp=nwavguy-objective2-o2&amp=&load=sennheiser-hd600").await;
+    let html = String::from_utf8(body).unwrap();
+    let mut checked = 0;
+    for tag in ["<input", "<select", "<textarea"] {
+        for (at, _) in html.match_indices(tag) {
+            let end = at + html[at..].find('>').unwrap();
+            let element = &html[at..=end];
+            if element.contains("type=\"hidden\"") || element.contains("type=\"submit\"") {
+                continue;
+            }
+            let id = element
+                .split("id=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next());
+            let by_for = id.is_some_and(|id| html.contains(&format!("<label for=\"{id}\"")));
+            let wrapped = html[..at]
+                .rfind("<label")
+                .is_some_and(|l| !html[l..at].contains("</label>"));
+            assert!(
+                element.contains("aria-label=") || by_for || wrapped,
+                "unlabelled: {element}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 15, "{checked} inputs checked");
+    assert!(html.contains("class=\"skip\""), "a skip link");
+}
+
+async fn page_text(uri: &str) -> String {
+    let (status, _, body) = get(uri).await;
+    assert_eq!(status, StatusCode::OK, "{uri}");
+    String::from_utf8(body).unwrap()
+}
+
+#[tokio::test]
+async fn my_own_amplifier_from_labelled_fields() {
+    // No name in the amplifier box: "500 mW @ 32 Ω" is the amplifier. V = √(0.5 W × 32 Ω)
+    // = 4.000 V, held above the rated load; the HD600's lower sensitivity (97 dB/V, maker)
+    // decides loudness: 97 + 20·log10(4) = 109.04 dB SPL.
+    for q in [
+        "/?amp_power=500&amp_ohm=32&load=sennheiser-hd600",
+        "/?amp_power=0.5&amp_power_unit=W&amp_ohm=32&load=sennheiser-hd600",
+    ] {
+        let html = page_text(q).await;
+        assert!(html.contains("id=\"verdict\""), "{q}: a verdict");
+        assert!(html.contains("109.0 dB SPL"), "{q}");
+        assert!(html.contains("My amplifier"), "{q}");
+    }
+    // A power without its load names the missing field.
+    let html = page_text("/?amp_power=500&load=sennheiser-hd600").await;
+    assert!(html.contains("amp_ohm: the power needs the load"), "{html}");
+}
+
+#[tokio::test]
+async fn my_own_headphone_from_labelled_fields() {
+    // 2 V (maximum voltage, output impedance unknown so 0 Ω assumed) into my IEM of
+    // 16 Ω and 100 dB/V: 100 + 20·log10(2) = 106.02 dB SPL.
+    let html =
+        page_text("/?amp_vmax=2&load_type=in-ear&load_z=16&load_sens=100&load_unit=dB%2FV").await;
+    assert!(html.contains("My amplifier → My headphone"), "pair label");
+    assert!(html.contains("106.0 dB SPL"));
+    // A speaker's unit offered to a headphone is refused by name.
+    let html = page_text("/?amp_vmax=2&load_z=16&load_sens=100&load_unit=1W%2F1m").await;
+    assert!(html.contains("load_unit = &#34;1W/1m&#34;: allowed for a headphone"));
+}
+
+#[tokio::test]
+async fn an_unknown_answer_takes_its_missing_figure_inline() {
+    // The catalog's Bryston B135³ has no power rating: the loudness answer is unknown and
+    // the page offers the missing figures in a form that keeps the rest of the view.
+    let html = page_text("/?amp=bryston-b1353&load=sennheiser-hd600").await;
+    let form = &html[html.find("id=\"fill\"").expect("an inline entry form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains("name=\"amp_power\""));
+    assert!(form.contains("name=\"amp_ohm\""));
+    assert!(form.contains("<input type=\"hidden\" name=\"amp\" value=\"bryston-b1353\">"));
+    assert!(form.contains("<input type=\"hidden\" name=\"load\" value=\"sennheiser-hd600\">"));
+    assert!(
+        !form.contains("name=\"amp_gain\""),
+        "the catalog knows the gain"
+    );
+    // Entered: 135 W into 8 Ω is √(135 × 8) = 32.86 V, held into 300 Ω:
+    // 97 + 20·log10(32.86) = 127.33 dB SPL. The output impedance the catalog knows stays.
+    let html = page_text(
+        "/?amp=bryston-b1353&load=sennheiser-hd600&amp_power=135&amp_power_unit=W&amp_ohm=8&amp_zout=5",
+    )
+    .await;
+    assert!(html.contains("127.3 dB SPL"));
+    assert!(html.contains("Your figure, used: power or voltage rating"));
+    assert!(html.contains("Your output impedance (5.000 Ω) is not used"));
+}
+
+#[tokio::test]
+async fn a_typed_in_track_sets_the_target() {
+    // −14 LUFS, +0.5 dBTP played at 85 dB: target 85 + 0.5 − (−14) = 99.5 dB SPL peak.
+    // The O2 gives 7.24 V into 300 Ω (catalog rating) and the HD600 97 dB/V: it clips
+    // above 20·log10(7.24) − (85 + 14 − 97) = 17.19 − 2 = 15.2 dBFS, over the track's peak.
+    let base = "/?amp=nwavguy-objective2-o2&load=sennheiser-hd600";
+    let html = page_text(&format!("{base}&track_lufs=-14&track_dbtp=0.5&level=85")).await;
+    assert!(html.contains("target 99.50 dB SPL peak"), "target");
+    assert!(html.contains("stays below the clipping level (15.2 dBFS)"));
+    // −6 LUFS, 0 dBTP at 110 dB: clips above 17.19 − (110 + 6 − 97) = −1.8 dBFS.
+    let html = page_text(&format!("{base}&track_lufs=-6&track_dbtp=0&level=110")).await;
+    assert!(html.contains("clips above -1.8 dBFS"), "clip warning");
+    // Half a track is an error naming what is missing; a track and a target conflict.
+    let html = page_text(&format!("{base}&track_lufs=-14&level=85")).await;
+    assert!(html.contains("track_dbtp: a track needs"));
+    let html = page_text(&format!(
+        "{base}&track_lufs=-14&track_dbtp=0&level=85&target=100"
+    ))
+    .await;
+    assert!(html.contains("target: a track sets the target"));
+}
