@@ -92,8 +92,8 @@ pub struct CheckArgs {
     /// Print one JSON object instead of the human report.
     #[arg(long)]
     pub json: bool,
-    /// Write an SVG of the load's impedance, the deviation and the maximum SPL.
-    #[arg(long, value_name = "FILE.svg")]
+    /// Write the charts (impedance, deviation, maximum SPL…) as SVG or PNG, by the name's extension.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub plot: Option<PathBuf>,
     /// Analyse the output through a resistor adapter: SERIES,SHUNT in Ω (see `adapter`).
     #[arg(long, value_name = "SERIES,SHUNT")]

@@ -152,16 +152,20 @@ pub fn run(a: &CheckArgs) -> Result<()> {
             .map_err(explain)?,
     };
     if let Some(path) = &a.plot {
-        // Only SVG is drawn; a .png name would otherwise get SVG bytes under it.
+        // The name decides the format; anything else would put one format under another's name.
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !ext.eq_ignore_ascii_case("svg") {
+        let svg = || ampmatch_plot::report_svg(&report, 900, 900).context("--plot");
+        if ext.eq_ignore_ascii_case("svg") {
+            write_atomic(path, svg()?.as_bytes())?;
+        } else if ext.eq_ignore_ascii_case("png") {
+            let png = ampmatch_plot::svg_to_png(&svg()?, 2.0).context("--plot")?;
+            write_atomic(path, &png)?;
+        } else {
             bail!(
-                "--plot {}: charts are written as SVG; give a .svg name (convert to PNG with any SVG tool, e.g. rsvg-convert)",
+                "--plot {}: allowed: a .svg or .png name (the name decides the format)",
                 path.display()
             );
         }
-        let svg = ampmatch_plot::report_svg(&report, 900, 900).context("--plot")?;
-        write_atomic(path, svg.as_bytes())?;
     }
     if let Some(path) = &a.correction_eq {
         let Some(points) = ampmatch_core::analysis::eq::correction_points(&report.curve, 4) else {

@@ -286,10 +286,8 @@ fn bad_input_exits_2_with_a_message() {
     }
 }
 
-#[test]
-fn plot_is_written_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let svg = dir.path().join("o2.svg");
+/// `check --amp O2 --load DT 1990 Pro --plot PATH`, asserting success.
+fn plot_to(path: &std::path::Path) {
     let out = ampmatch(&[
         "check",
         "--amp",
@@ -297,13 +295,20 @@ fn plot_is_written_whole() {
         "--load",
         "beyerdynamic-dt1990-pro",
         "--plot",
-        svg.to_str().unwrap(),
+        path.to_str().unwrap(),
     ]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn plot_is_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("o2.svg");
+    plot_to(&svg);
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<svg") && text.trim_end().ends_with("</svg>"));
     assert!(text.contains("Load impedance"));
@@ -324,6 +329,28 @@ fn plot_is_written_whole() {
         "/nonexistent-dir/x.svg",
     ]);
     assert_eq!(out.status.code(), Some(1));
+    // A .png name gets a PNG: its signature, then IHDR — the 900 × 900 SVG at 2× is
+    // 1800 × 1800 px.
+    let png = dir.path().join("o2.png");
+    plot_to(&png);
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!((be(16), be(20)), (1800, 1800));
+    // Another name is refused (bad input: exit 2) with what is allowed; nothing is written.
+    let gif = dir.path().join("o2.gif");
+    let out = ampmatch(&[
+        "check",
+        "--amp",
+        "O2",
+        "--load",
+        "HD600",
+        "--plot",
+        gif.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("allowed: a .svg or .png name"));
+    assert!(!gif.exists());
 }
 
 #[test]

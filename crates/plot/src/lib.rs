@@ -5,9 +5,13 @@
 #![warn(missing_docs)]
 
 mod classes;
+mod legend;
+mod png;
 pub mod text;
 
 pub use classes::{class_lines_svg, class_points_svg};
+pub use legend::chart_alt;
+pub use png::svg_to_png;
 
 use ampmatch_core::analysis::Report;
 use plotters::coord::Shift;
@@ -19,6 +23,9 @@ pub enum Error {
     /// The drawing backend failed.
     #[error("drawing the chart failed: {0}")]
     Draw(String),
+    /// Rendering the SVG to PNG failed.
+    #[error("rendering the chart as PNG failed: {0}")]
+    Png(String),
     /// The report has no curve to draw.
     #[error("the report has no impedance curve to draw (the load's impedance is unknown)")]
     NoCurve,
@@ -71,12 +78,14 @@ pub fn report_svg(report: &Report, width: u32, height: u32) -> Result<String> {
         root.fill(&WHITE).map_err(draw_err)?;
         let title = format!("{} [{}] → {}", report.amp, report.output, report.load);
         let root = root.titled(&title, ("sans-serif", 18)).map_err(draw_err)?;
-        for (panel, kind) in root.split_evenly((kinds.len(), 1)).iter().zip(kinds) {
-            draw_chart(panel, kind, &[report])?;
+        for (panel, kind) in root.split_evenly((kinds.len(), 1)).iter().zip(&kinds) {
+            draw_chart(panel, *kind, &[report])?;
         }
         root.present().map_err(draw_err)?;
     }
-    Ok(svg)
+    let title = format!("{} [{}] → {}", report.amp, report.output, report.load);
+    let desc: Vec<String> = kinds.iter().map(|k| chart_alt(*k, &[report])).collect();
+    Ok(legend::label_svg(&svg, &title, &desc.join(" ")))
 }
 
 /// The charts the web page draws, each able to overlay several reports ("compare").
@@ -142,15 +151,18 @@ const SPL_MARKS: [(f64, &str); 3] = [
 ];
 
 /// One chart of `kind` with a line per report, labelled "amp → load".
+/// `height` is the plot's; the legend below it adds a row per report.
 pub fn chart_svg(kind: ChartKind, reports: &[&Report], width: u32, height: u32) -> Result<String> {
     let mut svg = String::new();
+    let total = height + legend::height(reports.len());
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, total)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         draw_chart(&root, kind, reports)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(svg)
+    let (title, ..) = titles(kind);
+    Ok(legend::label_svg(&svg, title, &chart_alt(kind, reports)))
 }
 
 /// A chart's line: its label ("amp → load") and its points.
@@ -211,7 +223,7 @@ fn titles(kind: ChartKind) -> (&'static str, &'static str, &'static str, (f64, f
             audio,
         ),
         ChartKind::Power => (
-            "Power available vs load impedance",
+            "Power vs load (thin: extrapolated; dashed: the load)",
             "load Ω",
             "W",
             (1.0, 1000.0),
@@ -312,6 +324,11 @@ fn draw_chart(
     if ys.is_empty() {
         return draw_unknown(root, kind, title, &series);
     }
+    // The legend goes under the plot, never over the data.
+    let (_, h) = root.dim_in_pixel();
+    let (root, below) = root.split_vertically(h.saturating_sub(legend::height(series.len())));
+    legend::draw(&below, kind, &series)?;
+    let root = &root;
     let (lo, hi) = ys
         .iter()
         .copied()
@@ -322,9 +339,10 @@ fn draw_chart(
     let mut chart = ChartBuilder::on(root);
     chart
         .margin(10)
-        .x_label_area_size(34)
-        .y_label_area_size(64)
-        .caption(title, ("sans-serif", 16));
+        .x_label_area_size(44)
+        .y_label_area_size(72)
+        .margin_right(24)
+        .caption(title, ("sans-serif", 20));
     let ticks = if kind == ChartKind::Power {
         LOAD_TICKS.to_vec()
     } else {
@@ -362,11 +380,13 @@ fn draw_power(
     c.configure_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 16))
         .x_label_formatter(&hz_label)
         .y_label_formatter(&|v| power_label(*v))
         .draw()
         .map_err(draw_err)?;
-    for (i, (name, pts)) in series.iter().enumerate() {
+    for (i, (_, pts)) in series.iter().enumerate() {
         // Beyond the rated loads the figure is an extrapolation: a thin line there, the
         // evidence's own range thick.
         c.draw_series(LineSeries::new(
@@ -381,11 +401,7 @@ fn draw_power(
             .map(|(q, _)| *q)
             .collect();
         c.draw_series(LineSeries::new(rated, colored(i).stroke_width(3)))
-            .map_err(draw_err)?
-            .label(format!("{name} (thin: extrapolated)"))
-            .legend(move |(x, y)| {
-                PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
-            });
+            .map_err(draw_err)?;
         // Where this pair's load sits.
         if let Some(z) = reports[i]
             .nominal_impedance_ohm
@@ -400,11 +416,6 @@ fn draw_power(
             .map_err(draw_err)?;
         }
     }
-    c.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(draw_err)?;
     Ok(())
 }
 
@@ -423,6 +434,8 @@ fn draw_lines(
     c.configure_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 16))
         .x_label_formatter(&hz_label)
         .y_label_formatter(&|v| format!("{v:.1}"))
         .draw()
@@ -444,7 +457,7 @@ fn draw_lines(
             .map_err(draw_err)?;
         }
     }
-    for (i, (name, pts)) in series.iter().enumerate() {
+    for (i, (_, pts)) in series.iter().enumerate() {
         let (dash, gap) = DASHES[i % DASHES.len()];
         let style = colored(i).stroke_width(2);
         let drawn = if dash == 0 {
@@ -452,12 +465,7 @@ fn draw_lines(
         } else {
             c.draw_series(DashedLineSeries::new(pts.iter().copied(), dash, gap, style))
         };
-        drawn
-            .map_err(draw_err)?
-            .label(name.clone())
-            .legend(move |(x, y)| {
-                PathElement::new([(x, y), (x + 16, y)], colored(i).stroke_width(2))
-            });
+        drawn.map_err(draw_err)?;
         let companion_style = match kind {
             ChartKind::MaxSpl => colored(i).mix(0.7).into(),
             ChartKind::Heard => colored(i).mix(0.6).stroke_width(1),
@@ -469,11 +477,6 @@ fn draw_lines(
                 .map_err(draw_err)?;
         }
     }
-    c.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(draw_err)?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! `/api/v1` handlers.
 
 use ampmatch_catalog::{Device, DeviceKind, Entry};
-use ampmatch_plot::{ChartKind, chart_svg};
+use ampmatch_plot::{ChartKind, chart_svg, svg_to_png};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -208,17 +208,24 @@ pub async fn check(
     Ok(([(header::CONTENT_TYPE, "application/json")], answer).into_response())
 }
 
-/// `GET /api/v1/plot/{impedance|deviation|max-spl|power}.svg?amp=…&load=…`: one chart, a
-/// line per amplifier × load pair (the page's query parameters).
+/// `GET /api/v1/plot/{impedance|phase|deviation|max-spl|power|eq|heard}.{svg|png}?amp=…&load=…`:
+/// one chart, a line per amplifier × load pair (the page's query parameters).
 pub async fn plot(
     State(state): State<AppState>,
     Path(file): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
-    let kind = file
-        .strip_suffix(".svg")
-        .and_then(ChartKind::parse)
-        .ok_or_else(|| ApiError::not_found(Some("kind"), format!("no chart {file:?}; allowed: impedance.svg, phase.svg, deviation.svg, max-spl.svg, power.svg")))?;
+    let (name, png) = match (file.strip_suffix(".svg"), file.strip_suffix(".png")) {
+        (Some(n), _) => (n, false),
+        (_, Some(n)) => (n, true),
+        _ => ("", false),
+    };
+    let kind = ChartKind::parse(name).ok_or_else(|| {
+        ApiError::not_found(
+            Some("kind"),
+            format!("no chart {file:?}; allowed: impedance, phase, deviation, max-spl, power, eq or heard, each .svg or .png"),
+        )
+    })?;
     let query = PageQuery::parse(&query_pairs(q.as_deref()), true)?;
     if query.amps.is_empty() || query.loads.is_empty() {
         return Err(ApiError::bad(
@@ -229,6 +236,11 @@ pub async fn plot(
     let reports = reports_for(&state, &query)?.reports;
     let refs: Vec<_> = reports.iter().map(|(_, r)| r).collect();
     let svg = chart_svg(kind, &refs, 760, 380).map_err(|e| ApiError::bad(None, e.to_string()))?;
+    if png {
+        // Twice the size: sharp on a phone's screen and when posted.
+        let bytes = svg_to_png(&svg, 2.0).map_err(|e| ApiError::bad(None, e.to_string()))?;
+        return Ok(([(header::CONTENT_TYPE, "image/png")], bytes).into_response());
+    }
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
@@ -265,6 +277,12 @@ pub fn openapi_document() -> Value {
             params.push(json!({ "name": q, "in": "query", "schema": field_schema(f) }));
         }
     }
+    // The PNG route takes what the SVG route takes.
+    let mut png = doc["paths"]["/api/v1/plot/{kind}.svg"].clone();
+    png["get"]["summary"] =
+        json!("One chart as PNG (2× the SVG's size), a line per amplifier × load pair");
+    png["get"]["responses"]["200"] = json!({ "description": "PNG", "content": { "image/png": { "schema": { "type": "string", "format": "binary" } } } });
+    doc["paths"]["/api/v1/plot/{kind}.png"] = png;
     doc
 }
 

@@ -7,7 +7,7 @@ use ampmatch_app::{
 };
 use ampmatch_core::analysis::{Report, Severity, TrackLevels, fold_track};
 use ampmatch_core::units::{fmt_opt, fmt_sig};
-use ampmatch_plot::{ChartKind, chart_svg, text};
+use ampmatch_plot::{ChartKind, chart_alt, chart_svg, text};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
@@ -353,8 +353,18 @@ struct IndexPage {
     findings: Vec<(String, String, String)>,
     /// Each compared pair: label, verdict, headroom, max SPL, and why in one line.
     compare: Vec<(String, String, String, String, String)>,
-    charts: Vec<(String, String, String)>,
+    charts: Vec<Chart>,
     share: String,
+}
+
+/// One chart of the page: drawn wide and narrow, in words, and its SVG and PNG links.
+struct Chart {
+    name: String,
+    wide: String,
+    narrow: String,
+    alt: String,
+    link: String,
+    png: String,
 }
 
 impl IndexPage {
@@ -449,12 +459,19 @@ impl IndexPage {
             if kind == ChartKind::EqVoltage && refs.iter().all(|r| r.eq.is_none()) {
                 continue;
             }
-            match chart_svg(kind, &refs, 760, 360) {
-                Ok(svg) => self.charts.push((
-                    name.to_string(),
-                    svg,
-                    format!("/api/v1/plot/{name}.svg?{query}"),
-                )),
+            // A wide drawing for desktops and a narrow one for phones, so chart text stays
+            // readable at either width (the page shows one by a media query).
+            let drawn = chart_svg(kind, &refs, 760, 360)
+                .and_then(|wide| Ok((wide, chart_svg(kind, &refs, 400, 300)?)));
+            match drawn {
+                Ok((wide, narrow)) => self.charts.push(Chart {
+                    name: name.to_string(),
+                    wide,
+                    narrow,
+                    alt: chart_alt(kind, &refs),
+                    link: format!("/api/v1/plot/{name}.svg?{query}"),
+                    png: format!("/api/v1/plot/{name}.png?{query}"),
+                }),
                 Err(e) => self.error = e.to_string(),
             }
         }

@@ -282,3 +282,57 @@ async fn a_typed_in_track_sets_the_target() {
     .await;
     assert!(html.contains("target: a track sets the target"));
 }
+
+#[tokio::test]
+async fn charts_carry_words_a_legend_below_and_a_png() {
+    let q = "amp=nwavguy-objective2-o2&load=sennheiser-hd600";
+    let (status, ctype, body) = get(&format!("/api/v1/plot/impedance.svg?{q}")).await;
+    assert_eq!((status, ctype.as_str()), (StatusCode::OK, "image/svg+xml"));
+    let svg = String::from_utf8(body).unwrap();
+    // The text alternative: the HD600 has no curve in the catalog, so its line is the
+    // nominal 300 Ω everywhere.
+    assert!(
+        svg.contains("role=\"img\"><title>Load impedance</title>"),
+        "{}",
+        &svg[..300]
+    );
+    assert!(svg.contains("Sennheiser HD600: 300.0 Ω throughout.</desc>"));
+    // The legend's label sits below the 380 px plot, not over the data.
+    let label = svg
+        .find("\nNwAvGuy Objective2 (O2) → Sennheiser HD600\n")
+        .unwrap();
+    let text_tag = &svg[svg[..label].rfind("<text").unwrap()..label];
+    let y: f64 = text_tag
+        .split("y=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(y >= 380.0, "legend at y = {y}");
+    // PNG: the 760 × (380 + 8 + 22) chart at 2×, its legend text really drawn (dark pixels
+    // right of the swatch, where only the label's glyphs are).
+    let (status, ctype, body) = get(&format!("/api/v1/plot/impedance.png?{q}")).await;
+    assert_eq!((status, ctype.as_str()), (StatusCode::OK, "image/png"));
+    let img = resvg::tiny_skia::Pixmap::decode_png(&body).unwrap();
+    assert_eq!((img.width(), img.height()), (1520, 820));
+    let dark = (2 * 388..2 * 410)
+        .flat_map(|y| (2 * 120..2 * 500).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            img.pixel(x, y)
+                .is_some_and(|p| p.red() < 100 && p.green() < 100)
+        })
+        .count();
+    assert!(dark > 300, "{dark} dark pixels in the legend's text");
+    // A chart whose figures are unknown still answers, in words.
+    // (the O2's output impedance is not in the catalog: no deviation can be drawn)
+    let (status, _, body) = get(&format!("/api/v1/plot/deviation.svg?{q}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8(body).unwrap().contains("not known"));
+    // The page shows each chart twice (wide, and narrow for phones) with both links.
+    let html = page_text(&format!("/?{q}")).await;
+    assert!(html.contains("<div class=\"narrow\"><svg width=\"400\""));
+    assert!(html.contains("impedance.png?"));
+}
