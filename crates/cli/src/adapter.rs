@@ -1,5 +1,6 @@
 //! `ampmatch adapter`: a series/shunt resistor adapter for headphones on a speaker amp.
 
+use crate::out::outln;
 use ampmatch_app::Setup;
 use ampmatch_catalog::Catalog;
 use ampmatch_core::units::{fmt_power, fmt_sig};
@@ -45,7 +46,7 @@ pub fn run(a: &AdapterArgs) -> Result<()> {
             )
         )
     };
-    println!(
+    outln!(
         "{} adapter: {} → {}",
         if d.feasible {
             "A workable"
@@ -55,36 +56,36 @@ pub fn run(a: &AdapterArgs) -> Result<()> {
         amp.amplifier.name,
         load.load.name
     );
-    println!(
+    outln!(
         "  series resistor    {} Ω, {}",
         fmt_sig(d.series_ohm),
         w(d.series_power_w, d.series_wattage_w)
     );
-    println!(
+    outln!(
         "  shunt resistor     {} Ω, {}",
         fmt_sig(d.shunt_ohm),
         w(d.shunt_power_w, d.shunt_wattage_w)
     );
-    println!(
+    outln!(
         "  source impedance   {} Ω seen by the headphone",
         fmt_sig(d.source_impedance_ohm)
     );
-    println!("  attenuation        {:.1} dB", d.attenuation_db);
-    println!(
+    outln!("  attenuation        {:.1} dB", d.attenuation_db);
+    outln!(
         "  full output        {} at the ear (aimed ≤ {} dB)",
         d.max_spl_db
             .map_or("unknown".into(), |m| format!("{m:.1} dB SPL")),
         fmt_sig(d.safe_max_spl_db)
     );
-    println!("  amplifier sees     {} Ω", fmt_sig(d.amp_load_ohm));
-    println!(
+    outln!("  amplifier sees     {} Ω", fmt_sig(d.amp_load_ohm));
+    outln!(
         "  deviation          {}",
         d.deviation_spread_db
             .map_or("unknown (no impedance curve)".into(), |x| format!(
                 "{x:.2} dB"
             ))
     );
-    println!(
+    outln!(
         "  hiss               {}",
         d.hiss_spl_db
             .map_or("unknown (no noise figure)".into(), |x| format!(
@@ -92,7 +93,7 @@ pub fn run(a: &AdapterArgs) -> Result<()> {
             ))
     );
     for n in &d.notes {
-        println!("  · {n}");
+        outln!("  · {n}");
     }
     if !d.feasible {
         std::process::exit(1);

@@ -326,6 +326,9 @@ pub enum CatalogCommand {
         /// Write the template here (atomically) instead of printing it.
         #[arg(short, long)]
         out: Option<PathBuf>,
+        /// Print JSON: {"type", "out", "text"} (text only when not written).
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -1,5 +1,6 @@
 //! `ampmatch catalog search|show|validate`.
 
+use crate::out::outln;
 use std::path::Path;
 
 use ampmatch_catalog::formats::{self, Format};
@@ -63,7 +64,7 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
             } else if hits.is_empty() {
                 let mut sugg = catalog.suggest(text, DeviceKind::Amplifier);
                 sugg.extend(catalog.suggest(text, DeviceKind::Load));
-                println!(
+                outln!(
                     "no match for {text:?}{}",
                     if sugg.is_empty() {
                         String::new()
@@ -73,7 +74,7 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
                 );
             } else {
                 for h in hits.iter().take(*limit) {
-                    println!(
+                    outln!(
                         "{:<44} {:<10} {}",
                         h.entry.id,
                         h.entry.device_type.as_str(),
@@ -93,16 +94,29 @@ pub fn run(cmd: &CatalogCommand) -> Result<()> {
             kind,
             json,
         } => import(file, out.as_deref(), kind.as_deref(), *json),
-        CatalogCommand::New { kind, out } => {
+        CatalogCommand::New { kind, out, json } => {
             let t = match kind.as_str() {
                 "amp" | "amplifier" => DeviceType::Amplifier,
                 "speaker" => DeviceType::Speaker,
                 _ => DeviceType::Headphone,
             };
             let text = ampmatch_catalog::template(t).expect("a template for every kind offered");
+            if let Some(p) = out {
+                write_atomic(p, text.as_bytes())?;
+            }
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({
+                        "type": t,
+                        "out": out.as_ref().map(|p| p.display().to_string()),
+                        "text": out.is_none().then_some(text),
+                    }))?
+                );
+                return Ok(());
+            }
             match out {
                 Some(p) => {
-                    write_atomic(p, text.as_bytes())?;
                     eprintln!(
                         "wrote {} (check it with: ampmatch catalog validate {})",
                         p.display(),
@@ -159,7 +173,7 @@ fn validate(catalog: &Catalog, files: &[std::path::PathBuf], as_json: bool) -> R
         for (_, e) in &invalid {
             eprintln!("error: {}", e.as_deref().unwrap_or(""));
         }
-        println!(
+        outln!(
             "{} device file(s) valid, {} invalid",
             results.len() - invalid.len(),
             invalid.len()
@@ -228,7 +242,7 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                 );
                 return Ok(());
             }
-            println!(
+            outln!(
                 "{} ({})  amplifier{}{}",
                 meta.name(),
                 meta.id,
@@ -242,8 +256,8 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
             for o in &a.amplifier.outputs {
                 let resolved = a.amplifier.select_output(Some(&o.name), false)?;
                 let fit = resolved.fit();
-                println!("\n  output {:?} ({:?})", o.name, o.kind);
-                println!(
+                outln!("\n  output \"{}\" ({})", o.name, word(&o.kind));
+                outln!(
                     "    open-circuit voltage {}, current limit {}, output impedance {}, gain {}, noise {}",
                     fmt_opt(fit.open_circuit_voltage_vrms, "V"),
                     fmt_opt(fit.current_limit_a.map(|i| i * 1000.0), "mA"),
@@ -252,8 +266,8 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                     fmt_opt(resolved.noise.map(|n| n.noise_uv), "µV")
                 );
                 for p in &fit.points {
-                    println!(
-                        "    {} V {}{} [{:?}] {}",
+                    outln!(
+                        "    {} V {}{} ({}) {}",
                         fmt_sig(p.given_voltage_vrms),
                         p.load_ohm
                             .map_or("open circuit".into(), |z| format!("into {} Ω", fmt_sig(z))),
@@ -262,12 +276,12 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                         } else {
                             format!(" (outvoted by {} V)", fmt_sig(p.predicted_voltage_vrms))
                         },
-                        p.confidence,
+                        word(&p.confidence),
                         p.source
                     );
                 }
                 for n in &resolved.notes {
-                    println!("    {n}");
+                    outln!("    {n}");
                 }
             }
         }
@@ -282,13 +296,13 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                 return Ok(());
             }
             let ld = &l.load;
-            println!("{} ({})  load", meta.name(), meta.id);
-            println!("  kind               {:?}", ld.kind);
-            println!(
+            outln!("{} ({})  load", meta.name(), meta.id);
+            outln!("  kind               {}", kind_words(&ld.kind));
+            outln!(
                 "  impedance          {}",
                 fmt_opt(ld.nominal_impedance_ohm, "Ω")
             );
-            println!(
+            outln!(
                 "  sensitivity        {}",
                 ld.sensitivity.map_or("unknown".into(), |s| format!(
                     "{} {}",
@@ -297,11 +311,11 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                 ))
             );
             if let Some(m) = &ld.impedance {
-                println!("  impedance curve    {}", m.describe());
+                outln!("  impedance curve    {}", m.describe());
             }
             if let Some(ts) = &ld.thiele_small {
                 let d = &ts.driver;
-                println!(
+                outln!(
                     "  Thiele-Small       Re {} Ω, Le {} mH, fs {} Hz, Qms {}, Qes {}, Qts {:.3}, Vas {}, Xmax {}",
                     fmt_sig(d.re_ohm),
                     fmt_sig(d.le_h * 1000.0),
@@ -314,7 +328,7 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                 );
             }
             if let Some(p) = ld.power_handling {
-                println!(
+                outln!(
                     "  power handling     continuous {}, program {}, peak {}",
                     fmt_opt(p.continuous_w, "W"),
                     fmt_opt(p.program_w, "W"),
@@ -322,23 +336,49 @@ fn show(device: &Device, as_json: bool) -> Result<()> {
                 );
             }
             if let Some(m) = ld.min_impedance_ohm {
-                println!("  minimum impedance  {} Ω", fmt_sig(m));
+                outln!("  minimum impedance  {} Ω", fmt_sig(m));
             }
             if let Some(spl) = ld.spl_max_db {
-                println!("  maximum SPL        {} dB at 1 m (maker)", fmt_sig(spl));
+                outln!("  maximum SPL        {} dB at 1 m (maker)", fmt_sig(spl));
             }
             if let Some(p) = ld.max_input_power_w {
-                println!("  max input power    {} mW", fmt_sig(p * 1000.0));
+                outln!("  max input power    {} mW", fmt_sig(p * 1000.0));
             }
-            println!("  confidence         {:?}", ld.confidence);
+            outln!("  confidence         {}", word(&ld.confidence));
             for n in &ld.notes {
-                println!("  {n}");
+                outln!("  {n}");
             }
         }
     }
     if let Some(s) = &meta.source {
-        println!("\n  source: {s}");
+        outln!("\n  source: {s}");
     }
-    println!("  file: {}", meta.path);
+    outln!("  file: {}", meta.path);
     Ok(())
+}
+
+/// An enum's word as the device files spell it ("single-ended", "high").
+fn word<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => "?".into(),
+    }
+}
+
+/// A load's kind in words.
+fn kind_words(k: &ampmatch_core::load::LoadKind) -> &'static str {
+    use ampmatch_core::load::{HeadphoneForm, LoadKind};
+    match k {
+        LoadKind::Headphone {
+            form: HeadphoneForm::OverEar,
+        } => "over-ear headphone",
+        LoadKind::Headphone {
+            form: HeadphoneForm::OnEar,
+        } => "on-ear headphone",
+        LoadKind::Headphone {
+            form: HeadphoneForm::InEar,
+        } => "in-ear monitor",
+        LoadKind::Loudspeaker { finished: true } => "loudspeaker",
+        LoadKind::Loudspeaker { finished: false } => "loudspeaker driver",
+    }
 }

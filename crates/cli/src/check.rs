@@ -178,14 +178,11 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        anstream::print!(
-            "{}",
-            crate::colour::report(&ampmatch_plot::text::report(
-                &report,
-                &amp.meta.id,
-                &load.meta.id
-            ))
-        );
+        crate::out::print(&crate::colour::report(&ampmatch_plot::text::report(
+            &report,
+            &amp.meta.id,
+            &load.meta.id,
+        )));
         if let Some(p) = &a.plot {
             println!("\nplot written to {}", p.display());
         }

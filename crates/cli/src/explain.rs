@@ -11,7 +11,7 @@ pub fn run(json: bool) -> Result<()> {
     if json {
         println!("{}", serde_json::to_string_pretty(&e)?);
     } else {
-        print!("{}", text(&e));
+        crate::out::print(&text(&e));
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ mod colour;
 mod explain;
 mod matrix;
 mod measure;
+mod out;
 mod rank;
 mod serve;
 mod track;

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::args::MatrixArgs;
 use crate::check;
+use crate::out::Table;
 
 pub fn run(a: &MatrixArgs) -> Result<()> {
     let setup = check::setup(&a.setup, None)?;
@@ -46,47 +47,31 @@ pub fn run(a: &MatrixArgs) -> Result<()> {
         return Ok(());
     }
     // Rows are amplifiers, columns loads; each cell the verdict and the headroom.
-    let width = loads
-        .iter()
-        .map(|l| l.meta.id.len())
-        .max()
-        .unwrap_or(8)
-        .clamp(14, 28);
-    let amp_w = amps
-        .iter()
-        .map(|a| a.meta.id.len())
-        .max()
-        .unwrap_or(8)
-        .max(10);
-    print!("{:amp_w$}", "amp \\ load");
-    for l in &loads {
-        print!("  {:>width$}", truncate(&l.meta.id, width));
-    }
-    println!();
+    let mut table = Table {
+        header: std::iter::once("amp \\ load".to_string())
+            .chain(loads.iter().map(|l| l.meta.id.clone()))
+            .collect(),
+        rows: vec![],
+        right: vec![false; loads.len() + 1],
+    };
     for amp in &amps {
-        print!("{:amp_w$}", amp.meta.id);
+        let mut row = vec![amp.meta.id.clone()];
         for load in &loads {
             let r = &cells
                 .iter()
                 .find(|(a, l, _)| a.meta.id == amp.meta.id && l.meta.id == load.meta.id)
                 .expect("every pair analysed")
                 .2;
-            let cell = match r.headroom_db {
+            row.push(match r.headroom_db {
                 Some(h) => format!("{} {h:+.1} dB", r.verdict),
                 None => r.verdict.to_string(),
-            };
-            print!("  {:>width$}", cell);
+            });
         }
-        println!();
+        table.rows.push(row);
     }
-    println!("\n(cell: verdict and headroom at the target; `ampmatch check` explains any pair)");
+    crate::out::print(&table.render(crate::out::width()));
+    crate::out::outln!(
+        "\n(cell: verdict and headroom at the target; `ampmatch check` explains any pair)"
+    );
     Ok(())
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n - 1).collect::<String>())
-    }
 }

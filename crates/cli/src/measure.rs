@@ -1,6 +1,7 @@
 //! `ampmatch measure`: multimeter readings into the figures a device file takes, with the
 //! formula shown, so anyone with a resistor and a meter can fill a gap in the catalog.
 
+use crate::out::outln;
 use ampmatch_core::units::fmt_sig;
 use anyhow::{Result, bail};
 use serde_json::json;
@@ -44,19 +45,19 @@ pub fn run(cmd: &MeasureCommand) -> Result<()> {
                     }))?
                 );
             } else {
-                println!(
+                outln!(
                     "Zout = R·(V_open/V_loaded − 1) = {}·({}/{} − 1) = {} Ω",
                     fmt_sig(r),
                     fmt_sig(open),
                     fmt_sig(loaded),
                     fmt_sig(zout)
                 );
-                println!(
+                outln!(
                     "\nIn the device file, on the output:\noutput_impedance_ohm = {}",
                     fmt_sig(zout)
                 );
                 if zout < 0.01 * r {
-                    println!(
+                    outln!(
                         "\n(the drop is under 1 % of the reading: repeat with a lower load resistor for a precise figure)"
                     );
                 }
@@ -79,13 +80,13 @@ pub fn run(cmd: &MeasureCommand) -> Result<()> {
                     }))?
                 );
             } else {
-                println!(
+                outln!(
                     "P = V²/R = {}²/{} = {} W",
                     fmt_sig(v),
                     fmt_sig(r),
                     fmt_sig(p)
                 );
-                println!(
+                outln!(
                     "\nIn the device file, on the output (with confidence = \"user\": your measurement):\npower = [{{ load_ohm = {}, voltage_vrms = {} }}]",
                     fmt_sig(r),
                     fmt_sig(v)

@@ -1,6 +1,7 @@
 //! `ampmatch rank`: what fits — every catalog amplifier for a load, or every catalog load
 //! for an amplifier, through the same analysis as `check`, best first.
 
+use crate::out::outln;
 use ampmatch_app::{Ranking, rank};
 use ampmatch_catalog::{Catalog, DeviceType};
 use ampmatch_plot::text;
@@ -54,25 +55,38 @@ pub fn run(a: &RankArgs) -> Result<()> {
     if a.load.is_some()
         && let Some(s) = rows.first().and_then(|row| row.report.sizing.as_ref())
     {
-        println!(
+        outln!(
             "recommended amplifier power for {}: {}–{} continuous into its impedance (rules side by side: ampmatch check --load … --amp …)\n",
             rows[0].report.load,
             ampmatch_core::units::fmt_power(Some(s.recommended_w.min)),
             ampmatch_core::units::fmt_power(Some(s.recommended_w.max))
         );
     }
+    let other = |r: &ampmatch_core::analysis::Report| {
+        if a.amp.is_some() {
+            r.load.clone()
+        } else {
+            r.amp.clone()
+        }
+    };
+    // The name column is as wide as the longest name shown (at most 40).
+    let name_w = rows
+        .iter()
+        .map(|row| other(&row.report).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
     for (i, (id, r)) in rows.iter().map(|row| (row.id, &row.report)).enumerate() {
-        let other = if a.amp.is_some() { &r.load } else { &r.amp };
-        println!(
-            "{:>3}. {:<13} {:>9} headroom  {:<48} ({id}, {} output)",
+        outln!(
+            "{:>3}. {:<12} {:>9} headroom  {:<name_w$}  ({id}, {} output)",
             i + 1,
             r.verdict.to_string(),
             r.headroom_db
                 .map_or("unknown".into(), |h| format!("{h:+.1} dB")),
-            other,
+            other(r),
             r.output
         );
-        println!("       {}", text::reason(r, false));
+        outln!("       {}", text::reason(r, false));
     }
     Ok(())
 }

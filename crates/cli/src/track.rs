@@ -1,5 +1,6 @@
 //! `ampmatch track`: loudness, loudness range and true peak of files and folders.
 
+use crate::out::outln;
 use std::io::IsTerminal;
 
 use ampmatch_audio::{
@@ -100,14 +101,19 @@ pub fn run(a: &TrackArgs) -> Result<()> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&batch)?);
     } else {
-        println!(
+        outln!(
             "{:>10} {:>9} {:>10} {:>10} {:>8} {:>9}  file",
-            "integrated", "range", "true peak", "sample pk", "PLR", "duration"
+            "integrated",
+            "range",
+            "true peak",
+            "sample pk",
+            "PLR",
+            "duration"
         );
         for f in &batch.files {
             match &f.error {
-                Some(e) => println!("{:>62}  {} — error: {e}", "", f.path),
-                None => println!(
+                Some(e) => outln!("{:>62}  {} — error: {e}", "", f.path),
+                None => outln!(
                     "{:>10} {:>9} {:>10} {:>10} {:>8} {:>9}  {}",
                     opt(f.integrated_lufs, "LUFS"),
                     opt(f.loudness_range_lu, "LU"),
@@ -120,7 +126,7 @@ pub fn run(a: &TrackArgs) -> Result<()> {
             }
         }
         let al = &batch.album;
-        println!(
+        outln!(
             "\nalbum ({} file(s)): {} integrated, {} range, {} true peak, PLR {}, {:.1} s",
             al.files,
             opt(al.integrated_lufs, "LUFS"),

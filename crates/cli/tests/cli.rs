@@ -9,6 +9,7 @@ use serde_json::Value;
 mod adapter;
 mod eq;
 mod hardening;
+mod terminal;
 
 fn ampmatch(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ampmatch"))
@@ -286,17 +287,9 @@ fn bad_input_exits_2_with_a_message() {
     }
 }
 
-/// `check --amp O2 --load DT 1990 Pro --plot PATH`, asserting success.
+/// `check --amp O2 --load HD600 --plot PATH`, asserting success.
 fn plot_to(path: &std::path::Path) {
-    let out = ampmatch(&[
-        "check",
-        "--amp",
-        "O2",
-        "--load",
-        "beyerdynamic-dt1990-pro",
-        "--plot",
-        path.to_str().unwrap(),
-    ]);
+    let out = hardening::plot_to(path);
     assert!(
         out.status.success(),
         "{}",

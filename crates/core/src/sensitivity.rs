@@ -37,7 +37,7 @@ impl std::fmt::Display for SensitivityUnit {
             SensitivityUnit::DbPerV => "dB/V",
             SensitivityUnit::Db283V => "dB @ 2.83 V/1 m",
             SensitivityUnit::Db1W => "dB @ 1 W/1 m",
-            SensitivityUnit::Unknown => "unknown unit",
+            SensitivityUnit::Unknown => "dB (reference not stated)",
         })
     }
 }

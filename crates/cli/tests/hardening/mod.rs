@@ -180,7 +180,7 @@ fn unlistable_folders_are_entries_with_an_error() {
     );
 }
 
-fn plot_to(path: &Path) -> std::process::Output {
+pub(crate) fn plot_to(path: &Path) -> std::process::Output {
     ampmatch(&[
         "check",
         "--amp",
@@ -249,11 +249,11 @@ fn writes_keep_modes_follow_links_and_leave_no_temp_files() {
     let out = plot_to(&dir_svg);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
-    // A name that is not .svg: refused (exit 2), not SVG bytes under a .png name.
-    let out = plot_to(&d.join("chart.png"));
+    // A name that is neither .svg nor .png: refused (exit 2), not SVG bytes under it.
+    let out = plot_to(&d.join("chart.gif"));
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("give a .svg name"));
-    assert!(!d.join("chart.png").exists());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("allowed: a .svg or .png name"));
+    assert!(!d.join("chart.gif").exists());
     let a = d.join("a.svg");
     std::fs::write(&a, "shared").unwrap();
     std::fs::hard_link(&a, d.join("b.svg")).unwrap();
