@@ -15,6 +15,11 @@ const pages = {
   compare: "/?amp=objective2&amp=bryston-b1353&load=sennheiser-hd600&load=beyerdynamic-dt1990-pro",
   speaker: "/?amp=bryston-4b&load=kef-ls50-meta&distance=3",
   fbclid: "/?amp=objective2&load=sennheiser-hd600&fbclid=IwAR0abc&utm_source=x",
+  custom: "/?amp_power=500&amp_ohm=32&load=sennheiser-hd600",
+  inline: "/?amp=bryston-b1353&load=sennheiser-hd600",
+  track: "/?amp=objective2&load=sennheiser-hd600&track_lufs=-14&track_dbtp=0.5&level=85",
+  adapter: "/?amp=bryston-4b&load=sennheiser-hd600",
+  error: "/?amp=zzzz&load=sennheiser-hd600",
   rank: "/rank?load=sennheiser-hd600",
   explain: "/explain",
 };

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use serde_json::{Value, json};
 
+mod flows;
+
 struct Killed(Child);
 
 impl Drop for Killed {
@@ -110,11 +112,31 @@ impl Driver {
     fn url(&self) -> String {
         self.call("GET", "/url", None).as_str().unwrap().to_string()
     }
+
+    fn click(&self, css: &str) {
+        let id = wait_until(css, Duration::from_secs(20), || self.find(css));
+        self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    /// The viewport's screenshot, written to target/e2e/NAME.png.
+    fn screenshot(&self, name: &str) {
+        let png = self.call("GET", "/screenshot", None);
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap())
+            .unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"));
+        let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join(format!("{name}.png")), &bytes).unwrap();
+    }
+
+    fn quit(&self) {
+        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+    }
 }
 
-#[test]
-fn pick_devices_see_verdict_change_target_share_link() {
-    // The server, as a user starts it.
+/// `ampmatch serve` on a free port, as a user starts it; its base URL.
+fn start_server() -> (Killed, String) {
     let mut server = Killed(
         Command::new(env!("CARGO_BIN_EXE_ampmatch"))
             .args(["serve", "--addr", "127.0.0.1:0"])
@@ -135,10 +157,13 @@ fn pick_devices_see_verdict_change_target_share_link() {
         .trim_end_matches('/')
         .to_string();
     assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+    (server, base)
+}
 
-    // The browser.
+/// ChromeDriver on a free port; its URL.
+fn start_chromedriver() -> (Killed, String) {
     let port = free_port();
-    let _driver = Killed(
+    let driver = Killed(
         Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -150,23 +175,57 @@ fn pick_devices_see_verdict_change_target_share_link() {
     wait_until("chromedriver", Duration::from_secs(20), || {
         ureq::get(&format!("{wd}/status")).call().ok()
     });
-    let profile = tempfile::tempdir().unwrap();
-    let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": {
+    (driver, wd)
+}
+
+/// The two screens every flow is driven at.
+#[derive(Clone, Copy, PartialEq)]
+enum Screen {
+    /// A 1100 × 900 browser window.
+    Desktop,
+    /// A 390 × 844 CSS-pixel phone (Chromium's mobile emulation, 2× pixels).
+    Phone,
+}
+
+impl Screen {
+    fn name(self) -> &'static str {
+        match self {
+            Screen::Desktop => "desktop",
+            Screen::Phone => "phone",
+        }
+    }
+}
+
+/// A fresh headless Chromium session at `screen`, with its own profile.
+fn session(wd: &str, screen: Screen, profile: &std::path::Path) -> Driver {
+    let mut options = json!({
         "binary": "/usr/bin/chromium",
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1100,2000",
-                 format!("--user-data-dir={}", profile.path().display())]
-    } } } });
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1100,900",
+                 format!("--user-data-dir={}", profile.display())]
+    });
+    if screen == Screen::Phone {
+        options["mobileEmulation"] = json!({ "deviceMetrics": { "width": 390, "height": 844, "pixelRatio": 2.0, "touch": true } });
+    }
+    let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": options } } });
     let session: Value = ureq::post(&format!("{wd}/session"))
         .timeout(Duration::from_secs(60))
         .send_json(caps)
         .unwrap()
         .into_json()
         .unwrap();
-    let d = Driver {
-        base: wd.clone(),
+    Driver {
+        base: wd.to_string(),
         session: session["value"]["sessionId"].as_str().unwrap().to_string(),
-    };
+    }
+}
+
+#[test]
+fn pick_devices_see_verdict_change_target_share_link() {
+    let (mut server, base) = start_server();
+    let (_driver, wd) = start_chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let d = session(&wd, Screen::Desktop, profile.path());
 
     d.go(&format!("{base}/"));
     // Search as you type: the amp box offers catalog names.
@@ -235,15 +294,8 @@ fn pick_devices_see_verdict_change_target_share_link() {
     assert!(share_href.as_str().unwrap().contains("target=115"));
 
     // A screenshot, kept as a test artifact.
-    let png = d.call("GET", "/screenshot", None);
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(png.as_str().unwrap())
-        .unwrap();
-    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("page.png"), &bytes).unwrap();
-    assert!(bytes.starts_with(b"\x89PNG"));
-    let _ = ureq::delete(&format!("{wd}/session/{}", d.session)).call();
+    d.screenshot("page");
+    d.quit();
 
     // Graceful shutdown on SIGTERM.
     let pid = server.0.id().to_string();

@@ -284,7 +284,7 @@ fn draw_unknown(
     root.draw(&Text::new(
         format!("{title}: not known"),
         (20, 30),
-        ("sans-serif", 16),
+        ("sans-serif", 18),
     ))
     .map_err(draw_err)?;
     let why = match kind {
@@ -296,7 +296,7 @@ fn draw_unknown(
         root.draw(&Text::new(
             format!("{name}: not known ({why})"),
             (20, 60 + 22 * i as i32),
-            ("sans-serif", 14),
+            ("sans-serif", 16),
         ))
         .map_err(draw_err)?;
     }
@@ -452,7 +452,7 @@ fn draw_lines(
             c.draw_series(std::iter::once(Text::new(
                 label.to_string(),
                 (22.0, level + 0.6),
-                ("sans-serif", 12).into_font().color(&RGBColor(90, 90, 90)),
+                ("sans-serif", 15).into_font().color(&RGBColor(90, 90, 90)),
             )))
             .map_err(draw_err)?;
         }

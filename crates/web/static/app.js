@@ -53,12 +53,15 @@
       }
     });
   });
-  // Empty fields are left out of the URL, so shared links stay short.
-  form.addEventListener("formdata", (e) => {
-    // FormData.delete drops every entry of a name, so rebuild from the non-empty ones.
-    const kept = [...e.formData.entries()].filter(([, v]) => v !== "");
-    for (const k of new Set([...e.formData.keys()])) e.formData.delete(k);
-    for (const [k, v] of kept) e.formData.append(k, v);
+  // Empty fields are left out of the URL, so shared links stay short (the check form and
+  // the inline entry of a missing figure alike).
+  document.querySelectorAll("form[method=get]").forEach((f) => {
+    f.addEventListener("formdata", (e) => {
+      // FormData.delete drops every entry of a name, so rebuild from the non-empty ones.
+      const kept = [...e.formData.entries()].filter(([, v]) => v !== "");
+      for (const k of new Set([...e.formData.keys()])) e.formData.delete(k);
+      for (const [k, v] of kept) e.formData.append(k, v);
+    });
   });
 })();
 
