@@ -1320,7 +1320,7 @@ fn templates_and_measurements_fill_gaps() {
         "--load-ohm",
         "32",
     ]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("output_impedance_ohm = 3.556"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("output_impedance_ohm = 3.56"));
     // 5 V across 33 Ω at clipping: P = 25/33 = 0.7576 W.
     let v = json(&[
         "measure",

@@ -1,27 +1,36 @@
 //! Number formatting and decibel conversions shared by every view. Quantities are plain
 //! `f64`s whose names carry their unit (`max_voltage_vrms`), as in the JSON.
 
-/// Formats a number with about four significant digits, without exponent for everyday
-/// magnitudes, so reports read like a spec sheet.
+/// Formats a number to three significant digits (whole numbers from 1000 up), without
+/// exponent for everyday magnitudes and without float noise, so reports read like a spec
+/// sheet: 4.4668 → "4.47", 109.04 → "109", 0.000717 → "0.000717", 9.996 → "10.0".
 pub fn fmt_sig(x: f64) -> String {
     if !x.is_finite() {
         return format!("{x}");
     }
-    let a = x.abs();
-    let decimals = if a == 0.0 || a >= 1000.0 {
+    let r = round_sig(x, 3);
+    let a = r.abs();
+    let decimals = if a == 0.0 || a >= 100.0 {
         0
-    } else if a >= 100.0 {
-        1
     } else if a >= 10.0 {
-        2
+        1
     } else if a >= 1.0 {
-        3
-    } else if a >= 0.001 {
-        (3.0 - a.log10().floor()) as usize
+        2
+    } else if a >= 1e-4 {
+        (2.0 - a.log10().floor()) as usize
     } else {
-        return format!("{x:.3e}");
+        return format!("{r:.2e}");
     };
-    format!("{x:.decimals$}")
+    format!("{r:.decimals$}")
+}
+
+/// `x` rounded to `digits` significant digits.
+fn round_sig(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let e = 10f64.powi(x.abs().log10().floor() as i32 - (digits - 1));
+    (x / e).round() * e
 }
 
 /// "value unit" with [`fmt_sig`], or "unknown" when the figure is not known.
@@ -30,17 +39,13 @@ pub fn fmt_opt(value: Option<f64>, unit: &str) -> String {
 }
 
 /// `x` in `unit` with an SI prefix (µ, m, none) so that the figure reads between 1 and 1000
-/// after rounding to four significant digits: 0.000717 W → "717.0 µW", 0.99996 W →
-/// "1.000 W" (not "1000 mW").
+/// after rounding to three significant digits: 0.000717 W → "717 µW", 0.9996 W →
+/// "1.00 W" (not "1000 mW").
 fn fmt_prefixed(x: f64, unit: &str) -> String {
     if !x.is_finite() || x == 0.0 {
         return format!("{} {unit}", fmt_sig(x));
     }
-    let round4 = |v: f64| {
-        let e = v.abs().log10().floor() - 3.0;
-        (v / 10f64.powf(e)).round() * 10f64.powf(e)
-    };
-    let r = round4(x).abs();
+    let r = round_sig(x, 3).abs();
     let (scale, prefix) = if r >= 1.0 {
         (1.0, "")
     } else if r >= 1e-3 {
@@ -48,7 +53,7 @@ fn fmt_prefixed(x: f64, unit: &str) -> String {
     } else {
         (1e6, "µ")
     };
-    format!("{} {prefix}{unit}", fmt_sig(round4(x) * scale))
+    format!("{} {prefix}{unit}", fmt_sig(round_sig(x, 3) * scale))
 }
 
 /// A power with its prefix (µW, mW, W), or "unknown".
@@ -87,12 +92,26 @@ mod prefix_tests {
 
     #[test]
     fn prefixes_follow_the_rounded_figure() {
-        assert_eq!(fmt_power(Some(7.17e-4)), "717.0 µW");
-        assert_eq!(fmt_power(Some(0.99996)), "1.000 W");
-        assert_eq!(fmt_power(Some(0.0665)), "66.50 mW");
-        assert_eq!(fmt_current(Some(10.0)), "10.00 A");
-        assert_eq!(fmt_current(Some(0.01489)), "14.89 mA");
-        assert_eq!(fmt_power(Some(180.0)), "180.0 W");
+        assert_eq!(fmt_power(Some(7.17e-4)), "717 µW");
+        assert_eq!(fmt_power(Some(0.9996)), "1.00 W");
+        assert_eq!(fmt_power(Some(0.0665)), "66.5 mW");
+        assert_eq!(fmt_current(Some(10.0)), "10.0 A");
+        assert_eq!(fmt_current(Some(0.01489)), "14.9 mA");
+        assert_eq!(fmt_power(Some(180.0)), "180 W");
         assert_eq!(fmt_power(None), "unknown");
+    }
+
+    #[test]
+    fn three_significant_digits_without_noise() {
+        // Each by hand: round to three significant digits, then print that many.
+        assert_eq!(fmt_sig(4.466_835_9), "4.47");
+        assert_eq!(fmt_sig(109.04), "109");
+        assert_eq!(fmt_sig(0.499_999_999_999_999_83), "0.500");
+        assert_eq!(fmt_sig(9.996), "10.0");
+        assert_eq!(fmt_sig(-0.034_56), "-0.0346");
+        assert_eq!(fmt_sig(0.000_717), "0.000717");
+        assert_eq!(fmt_sig(12_345.6), "12300");
+        assert_eq!(fmt_sig(0.0), "0");
+        assert_eq!(fmt_sig(3.2e-6), "3.20e-6");
     }
 }

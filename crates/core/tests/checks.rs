@@ -125,7 +125,7 @@ fn response_over_a_known_curve_and_unknown_without_one() {
     assert_eq!(r.checks.response.status, Status::Unknown);
     assert_eq!(r.deviation_spread_db, None);
     assert!(r.curve.iter().all(|p| p.deviation_db.is_none()));
-    assert!(r.checks.response.message.contains("16.00 Ω"));
+    assert!(r.checks.response.message.contains("16.0 Ω"));
     // A curve but no output impedance: unknown too.
     let r = check(&output(5.0, None), &l, 100.0);
     assert_eq!(r.checks.response.status, Status::Unknown);

@@ -505,3 +505,18 @@ fn sizing_shows_the_ratings_conditions_and_flags_one_channel_driven() {
         close(s.amplifier_w.unwrap(), 150.0, 1e-6, "not converted");
     }
 }
+
+#[test]
+fn louder_presets_never_ask_for_lower_peaks() {
+    // Peak = average + headroom: background 70 + 12 = 82, music 85 + 17 = 102,
+    // cinema 85 + 20 = 105, party 95 + 10 = 105 — party is never below music.
+    use ampmatch_core::listening::Preset;
+    let peak = |p: Preset| {
+        let (a, h) = p.levels();
+        a + h
+    };
+    assert_eq!(peak(Preset::Background), 82.0);
+    assert_eq!(peak(Preset::Music), 102.0);
+    assert_eq!(peak(Preset::Cinema), 105.0);
+    assert_eq!(peak(Preset::Party), 105.0);
+}

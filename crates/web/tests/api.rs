@@ -155,7 +155,7 @@ async fn plots_openapi_page_and_assets() {
         "no verdict on the page"
     );
     assert!(
-        html.contains("<svg") && html.contains("105.0 dB SPL peak"),
+        html.contains("<svg") && html.contains("105 dB SPL peak"),
         "page lacks the chart or the target"
     );
     // A bad value is shown on the page, not a server error.
