@@ -26,14 +26,20 @@ pub fn class_lines_svg(
     classes.dedup();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let legend_h = crate::legend::height(classes.len());
+        let root =
+            SVGBackend::with_string(&mut svg, (width, height + legend_h)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
+        // The legend under the plot, never over the lines.
+        let (root, below) = root.split_vertically(height);
+        crate::legend::draw(&below, &classes, false)?;
         let mut chart = ChartBuilder::on(&root);
         chart
             .margin(10)
-            .x_label_area_size(34)
-            .y_label_area_size(64)
-            .caption(title, ("sans-serif", 16));
+            .margin_right(24)
+            .x_label_area_size(44)
+            .y_label_area_size(72)
+            .caption(title, ("sans-serif", 20));
         let mut c = chart
             .build_cartesian_2d(
                 (x0..x1).log_scale(),
@@ -43,35 +49,37 @@ pub fn class_lines_svg(
         c.configure_mesh()
             .x_desc(x_desc)
             .y_desc(y_desc)
+            .label_style(("sans-serif", 16))
+            .axis_desc_style(("sans-serif", 16))
+            .x_label_formatter(&crate::hz_label)
             .y_label_formatter(&|v| power_label(*v))
             .draw()
             .map_err(draw_err)?;
         for (k, class) in classes.iter().enumerate() {
             let colour = colored(k);
-            let mut first = true;
             for (_, pts) in lines.iter().filter(|(c, _)| c == class) {
-                let s = c
-                    .draw_series(LineSeries::new(
-                        pts.iter().copied(),
-                        colour.mix(0.6).stroke_width(1),
-                    ))
-                    .map_err(draw_err)?;
-                if first {
-                    s.label(*class).legend(move |(x, y)| {
-                        PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2))
-                    });
-                    first = false;
-                }
+                c.draw_series(LineSeries::new(
+                    pts.iter().copied(),
+                    colour.mix(0.6).stroke_width(1),
+                ))
+                .map_err(draw_err)?;
             }
         }
-        c.configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(svg)
+    let groups: Vec<(&str, Vec<f64>)> = classes
+        .iter()
+        .map(|class| {
+            let ys = lines
+                .iter()
+                .filter(|(c, _)| c == class)
+                .flat_map(|(_, p)| p.iter().map(|q| q.1))
+                .collect();
+            (*class, ys)
+        })
+        .collect();
+    let alt = crate::legend::classes_alt(title, y_desc, &groups);
+    Ok(crate::legend::label_svg(&svg, title, &alt))
 }
 
 /// One dot per figure in a column per class, on a log scale: the explain page's output
@@ -105,14 +113,16 @@ pub fn class_points_svg(
         chart
             .margin(10)
             .x_label_area_size(60)
-            .y_label_area_size(64)
-            .caption(title, ("sans-serif", 16));
+            .y_label_area_size(72)
+            .caption(title, ("sans-serif", 20));
         let mut c = chart
             .build_cartesian_2d(-0.5f64..n as f64 - 0.5, (y0 / 2.0..y1 * 2.0).log_scale())
             .map_err(draw_err)?;
         let names = classes.clone();
         c.configure_mesh()
             .y_desc(y_desc)
+            .label_style(("sans-serif", 16))
+            .axis_desc_style(("sans-serif", 16))
             .x_labels(n)
             .x_label_formatter(&move |x| {
                 let i = x.round();
@@ -142,5 +152,17 @@ pub fn class_points_svg(
         }
         root.present().map_err(draw_err)?;
     }
-    Ok(svg)
+    let groups: Vec<(&str, Vec<f64>)> = classes
+        .iter()
+        .map(|class| {
+            let vs = points
+                .iter()
+                .filter(|(c, v)| c == class && *v > 0.0)
+                .map(|(_, v)| *v)
+                .collect();
+            (*class, vs)
+        })
+        .collect();
+    let alt = crate::legend::classes_alt(title, y_desc, &groups);
+    Ok(crate::legend::label_svg(&svg, title, &alt))
 }

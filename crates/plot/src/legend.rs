@@ -7,7 +7,7 @@ use ampmatch_core::units::fmt_sig;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::{ChartKind, DASHES, Result, Series, colored, draw_err, titles};
+use crate::{ChartKind, DASHES, Result, colored, draw_err, titles};
 
 /// Average advance of a legend character, px (DejaVu Sans at the legend's 13.7 px).
 const LABEL_CHAR_PX: f64 = 7.6;
@@ -20,21 +20,22 @@ pub(crate) fn height(n: usize) -> u32 {
     if n == 0 { 0 } else { 8 + ROW_PX * n as u32 }
 }
 
-/// One row per line: a swatch in its colour and dash pattern, and its label.
+/// One row per line: a swatch in its colour (and its dash pattern when `dashed`), and its
+/// label.
 pub(crate) fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    kind: ChartKind,
-    series: &[Series],
+    names: &[&str],
+    dashed: bool,
 ) -> Result<()> {
     // Labels longer than the width are cut (the text alternative has them whole).
     let (width, _) = area.dim_in_pixel();
     let room = (width.saturating_sub(124) as f64 / LABEL_CHAR_PX) as usize;
-    for (i, (name, _)) in series.iter().enumerate() {
+    for (i, name) in names.iter().enumerate() {
         let y = 4 + (ROW_PX as i32) * i as i32 + ROW_PX as i32 / 2;
         let (dash, gap) = DASHES[i % DASHES.len()];
         let style = colored(i).stroke_width(3);
         let (x0, x1) = (72, 108);
-        if dash == 0 || kind == ChartKind::Power {
+        if dash == 0 || !dashed {
             area.draw(&PathElement::new([(x0, y), (x1, y)], style))
                 .map_err(draw_err)?;
         } else {
@@ -51,7 +52,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             let cut: String = name.chars().take(room.saturating_sub(1)).collect();
             format!("{cut}…")
         } else {
-            name.clone()
+            name.to_string()
         };
         area.draw(&Text::new(label, (x1 + 8, y - 8), ("sans-serif", 17)))
             .map_err(draw_err)?;
@@ -107,6 +108,28 @@ pub fn chart_alt(kind: ChartKind, reports: &[&Report]) -> String {
         && let Some(r) = reports.first()
     {
         parts.push(format!("Target: {} dB SPL.", fmt_sig(r.target_spl_db)));
+    }
+    parts.join(" ")
+}
+
+/// A class chart in words: each class's count and the range of its figures.
+pub(crate) fn classes_alt(title: &str, unit: &str, groups: &[(&str, Vec<f64>)]) -> String {
+    let mut parts = vec![format!("Chart: {title}.")];
+    for (class, values) in groups {
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if lo.is_finite() && hi.is_finite() {
+            let f = |v: f64| match unit {
+                "W" => ampmatch_core::units::fmt_power(Some(v)),
+                _ => format!("{} {unit}", fmt_sig(v)),
+            };
+            parts.push(format!(
+                "{class}: {} figures from {} to {}.",
+                values.len(),
+                f(lo),
+                f(hi)
+            ));
+        }
     }
     parts.join(" ")
 }

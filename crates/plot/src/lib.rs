@@ -327,7 +327,8 @@ fn draw_chart(
     // The legend goes under the plot, never over the data.
     let (_, h) = root.dim_in_pixel();
     let (root, below) = root.split_vertically(h.saturating_sub(legend::height(series.len())));
-    legend::draw(&below, kind, &series)?;
+    let names: Vec<&str> = series.iter().map(|(n, _)| n.as_str()).collect();
+    legend::draw(&below, &names, kind != ChartKind::Power)?;
     let root = &root;
     let (lo, hi) = ys
         .iter()

@@ -25,7 +25,9 @@ struct ExplainPage {
     classes: Vec<Vec<String>>,
     loads: String,
     chart: String,
+    chart_narrow: String,
     zo_chart: String,
+    zo_chart_narrow: String,
     claims: Vec<(String, String, String, String, String)>,
     drive: Vec<Vec<String>>,
 }
@@ -78,28 +80,37 @@ pub async fn page(State(state): State<AppState>) -> Response {
         .iter()
         .map(|(c, p)| (*c, p.clone()))
         .collect();
-    let chart = ampmatch_plot::class_lines_svg(
-        "Power into the load vs load impedance",
-        "load Ω",
-        "W",
-        &lines,
-        760,
-        420,
-    )
-    .unwrap_or_default();
-    let zo_chart = ampmatch_plot::class_points_svg(
-        "Output impedance by class (each dot an output)",
-        "Ω at 1 kHz",
-        &e.output_impedances,
-        760,
-        380,
-    )
-    .unwrap_or_default();
+    // Wide for desktops, narrow for phones (the page shows one by a media query).
+    let power_chart = |w, h| {
+        ampmatch_plot::class_lines_svg(
+            "Power into the load vs load impedance",
+            "load Ω",
+            "W",
+            &lines,
+            w,
+            h,
+        )
+        .unwrap_or_default()
+    };
+    let zo = |w, h| {
+        ampmatch_plot::class_points_svg(
+            "Output impedance by class",
+            "Ω at 1 kHz",
+            &e.output_impedances,
+            w,
+            h,
+        )
+        .unwrap_or_default()
+    };
+    let (chart, chart_narrow) = (power_chart(760, 420), power_chart(400, 320));
+    let (zo_chart, zo_chart_narrow) = (zo(760, 380), zo(400, 320));
     let page = ExplainPage {
         classes,
         loads,
         chart,
+        chart_narrow,
         zo_chart,
+        zo_chart_narrow,
         claims: e
             .claims
             .iter()

@@ -64,7 +64,7 @@ impl Driver {
     fn smallest_chart_text_px(&self) -> f64 {
         self.js(
             "let min = 1e9;
-             for (const svg of document.querySelectorAll('.charts svg')) {
+             for (const svg of document.querySelectorAll('figure svg')) {
                const box = svg.getBoundingClientRect();
                if (box.width === 0) continue;  // the variant not shown at this width
                const scale = box.width / svg.viewBox.baseVal.width;
@@ -171,6 +171,22 @@ fn every_flow_at_desktop_and_phone_sizes() {
                     json!([]),
                 );
                 assert!(rows.as_u64().unwrap() >= 20, "{rows}");
+            },
+        );
+
+        flow(
+            &d,
+            screen,
+            &axe,
+            "explain",
+            &format!("{base}/explain"),
+            |d| {
+                let px = d.smallest_chart_text_px();
+                assert!(
+                    px >= 10.0,
+                    "{}: explain chart text {px:.1} px",
+                    screen.name()
+                );
             },
         );
 
