@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::checked::reports_for;
 use crate::error::ApiError;
-use crate::page::{PageQuery, reports_for};
+use crate::page::PageQuery;
 use crate::request::parse_check;
 use ampmatch_app::{Devices as _, FileAccess, resolve_amp, resolve_load};
 

@@ -9,6 +9,7 @@
 
 mod adapter_panel;
 mod api;
+mod checked;
 mod custom_form;
 mod error;
 mod explain;
