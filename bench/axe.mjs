@@ -1,7 +1,7 @@
 // axe-core (WCAG 2.1 A/AA + best practices) over the page's flows at desktop and phone
 // sizes, in Debian's Chromium through playwright-core. Prints one line per page and size:
 // violations (rules) and affected nodes, the rules by id, and where the verdict starts.
-//   npm install --prefix /tmp/axe axe-core@4 playwright-core
+//   npm install --prefix /tmp/axe axe-core@4.14.1 playwright-core
 //   NODE_PATH=/tmp/axe/node_modules node bench/axe.mjs http://127.0.0.1:8080
 import { createRequire } from "module";
 const require = createRequire(import.meta.url);
