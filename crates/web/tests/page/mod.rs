@@ -137,6 +137,12 @@ async fn compare_shows_a_banner_per_pair() {
         html.contains("verdict mini unsafe"),
         "the power amp's unsafe verdict"
     );
+    // No big banner for the first pair above the others: the pairs are the result.
+    assert!(
+        !html.contains("id=\"verdict\""),
+        "no single-pair banner when comparing"
+    );
+    assert!(html.contains("<section id=\"result\" class=\"pairs\""));
 }
 
 #[tokio::test]
