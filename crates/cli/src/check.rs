@@ -233,5 +233,14 @@ fn track_report(
         level,
         Some(&|dbfs| track.fraction_above(dbfs).unwrap_or(0.0)),
     );
+    if let Some(f) = &filter
+        && let Some(db) = crate::track::graphic_fit_db(&f.text)
+    {
+        report.findings.push(ampmatch_core::analysis::Finding {
+            severity: ampmatch_core::analysis::Severity::Info,
+            rule: ampmatch_core::analysis::Rule::EqGraphicFit,
+            message: crate::track::graphic_fit_note(&f.name, db),
+        });
+    }
     Ok(report)
 }

@@ -27,18 +27,29 @@ pub fn isolation() -> Result<Isolation> {
 }
 
 /// The filter factory for an EQ preset's text: its biquads and preamp at the stream's
-/// rate, in 64-bit, per channel. A graphic preset has no biquads to run audio through.
+/// rate, in 64-bit, per channel (a graphic preset's fitted stand-in filters).
 pub fn eq_factory(text: &str, name: &str) -> std::result::Result<Box<FilterFactory>, String> {
     let eq = ampmatch_catalog::eq::parse_eq(text, name).map_err(|e| e.to_string())?;
-    if !eq.is_parametric() {
-        return Err(format!(
-            "{name}: a GraphicEQ cannot be run over a track here (only ParametricEQ filters can)"
-        ));
-    }
     Ok(Box::new(move |rate, channels| {
         let mut p = ampmatch_core::eq::Processor::new(&eq, rate as f64, channels);
         Box::new(move |samples: &mut [f32]| p.process(samples))
     }))
+}
+
+/// For a graphic preset: the largest error of the filters tracks run through, dB, at the
+/// two common rates (44.1 and 48 kHz); none for a parametric preset.
+pub fn graphic_fit_db(text: &str) -> Option<f64> {
+    let eq = ampmatch_catalog::eq::parse_eq(text, "eq").ok()?;
+    let a = eq.run_error_db(44_100.0)?;
+    Some(a.max(eq.run_error_db(48_000.0)?))
+}
+
+/// The sentence that says how a graphic preset was run.
+pub fn graphic_fit_note(name: &str, fit_db: f64) -> String {
+    format!(
+        "{name} is a GraphicEQ: tracks run through peaking filters (a third of an octave apart, a sixth above 2 kHz) and two shelves fitted to it, within ±{} dB of it from 20 Hz to 20 kHz",
+        ampmatch_core::units::fmt_sig(fit_db)
+    )
 }
 
 /// An EQ preset file made ready to measure tracks through.
@@ -98,8 +109,14 @@ pub fn run(a: &TrackArgs) -> Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    // A graphic preset is run through fitted filters: say how close they are.
+    let fit = filter.as_ref().and_then(|f| graphic_fit_db(&f.text));
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&batch)?);
+        let mut v = serde_json::to_value(&batch)?;
+        if let Some(db) = fit {
+            v["eq_fit_db"] = serde_json::json!(db);
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         outln!(
             "{:>10} {:>9} {:>10} {:>10} {:>8} {:>9}  file",
@@ -135,6 +152,9 @@ pub fn run(a: &TrackArgs) -> Result<()> {
             opt(al.plr_db, "dB"),
             al.duration_s
         );
+        if let (Some(db), Some(f)) = (fit, &filter) {
+            outln!("\n{}", graphic_fit_note(&f.name, db));
+        }
     }
     if batch.album.files == 0 {
         bail!("no file could be analysed");

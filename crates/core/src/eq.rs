@@ -231,8 +231,8 @@ impl Eq {
         }
     }
 
-    /// The biquads to run audio through at `rate_hz` (a graphic preset has none: see
-    /// [`Eq::is_parametric`]).
+    /// The biquads to run audio through at `rate_hz`: a parametric preset's own; for a
+    /// graphic preset, the one-third-octave stand-in of [`crate::graphic_fit`].
     pub fn biquads(&self, rate_hz: f64) -> Vec<Biquad> {
         match &self.shape {
             Shape::Parametric { filters } => filters
@@ -240,7 +240,22 @@ impl Eq {
                 .filter(|f| f.fc_hz < rate_hz / 2.0)
                 .map(|f| f.biquad(rate_hz))
                 .collect(),
-            Shape::Graphic { .. } => vec![],
+            Shape::Graphic { points } => crate::graphic_fit::fit_graphic(points, rate_hz)
+                .filters
+                .iter()
+                .map(|f| f.biquad(rate_hz))
+                .collect(),
+        }
+    }
+
+    /// For a graphic preset: how far the filters audio runs through stray from it at
+    /// `rate_hz` (the largest error, dB, 20 Hz – 20 kHz); none for a parametric one.
+    pub fn run_error_db(&self, rate_hz: f64) -> Option<f64> {
+        match &self.shape {
+            Shape::Parametric { .. } => None,
+            Shape::Graphic { points } => {
+                Some(crate::graphic_fit::fit_graphic(points, rate_hz).max_error_db)
+            }
         }
     }
 
@@ -252,7 +267,7 @@ impl Eq {
 
 /// (Hz, dB) points at `f`: linear in dB over log frequency, held beyond the ends (a
 /// graphic EQ's gain, a measured response). `points` must not be empty.
-pub(crate) fn graphic_gain(points: &[(f64, f64)], f: f64) -> f64 {
+pub fn graphic_gain(points: &[(f64, f64)], f: f64) -> f64 {
     let (first, last) = (points[0], points[points.len() - 1]);
     if f <= first.0 {
         return first.1;

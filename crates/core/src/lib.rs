@@ -17,6 +17,7 @@ pub mod chain;
 pub mod eq;
 pub mod error;
 pub mod evidence;
+pub mod graphic_fit;
 pub mod impedance;
 pub mod limits;
 pub mod listening;

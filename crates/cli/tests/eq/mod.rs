@@ -29,18 +29,38 @@ fn ffmpeg_r128(input: &std::path::Path, pre: &str) -> (f64, f64) {
     (value("I:"), value("Peak:"))
 }
 
-#[test]
-fn an_eqd_track_measures_as_ffmpeg_running_the_same_biquads() {
-    let dir = tempfile::tempdir().unwrap();
-    let music = dir.path().join("m.flac");
-    // Pink noise with a slow swell and a 60 Hz tone: bass the shelf lifts, peaks to move.
+/// A 12 s stereo FLAC made by ffmpeg from the filter graph `graph`.
+fn ffmpeg_flac(dir: &std::path::Path, graph: &str) -> std::path::PathBuf {
+    let music = dir.join("m.flac");
     let st = Command::new("ffmpeg")
         .args(["-loglevel", "error", "-filter_complex"])
-        .arg("anoisesrc=d=12:c=pink:r=44100:a=0.35:seed=7[n];sine=f=60:d=12:r=44100,volume=0.3[s];[n][s]amix=inputs=2:normalize=0,aformat=channel_layouts=stereo")
+        .arg(format!("{graph},aformat=channel_layouts=stereo"))
         .arg(&music)
         .status()
         .unwrap();
     assert!(st.success());
+    music
+}
+
+/// `track MUSIC --eq PRESET --json`, succeeding.
+fn track_through(music: &std::path::Path, preset: &std::path::Path) -> serde_json::Value {
+    super::json(&[
+        "track",
+        music.to_str().unwrap(),
+        "--eq",
+        preset.to_str().unwrap(),
+        "--json",
+    ])
+}
+
+#[test]
+fn an_eqd_track_measures_as_ffmpeg_running_the_same_biquads() {
+    let dir = tempfile::tempdir().unwrap();
+    // Pink noise with a slow swell and a 60 Hz tone: bass the shelf lifts, peaks to move.
+    let music = ffmpeg_flac(
+        dir.path(),
+        "anoisesrc=d=12:c=pink:r=44100:a=0.35:seed=7[n];sine=f=60:d=12:r=44100,volume=0.3[s];[n][s]amix=inputs=2:normalize=0",
+    );
     let preset = dir.path().join("ParametricEQ.txt");
     std::fs::write(&preset, PRESET).unwrap();
     // The coefficients we run, at the file's 44.1 kHz, handed to ffmpeg as numbers.
@@ -54,19 +74,7 @@ fn an_eqd_track_measures_as_ffmpeg_running_the_same_biquads() {
     }
     let (ff_i, ff_tp) = ffmpeg_r128(&music, &chain);
     let (plain_i, _) = ffmpeg_r128(&music, "");
-    let out = ampmatch(&[
-        "track",
-        music.to_str().unwrap(),
-        "--eq",
-        preset.to_str().unwrap(),
-        "--json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = track_through(&music, &preset);
     let f = &v["files"][0];
     assert_eq!(f["eq"], "ParametricEQ.txt");
     // ffmpeg prints loudness to 0.1 LU and true peak to 0.1 dB: ±0.1 LU, and the true-peak
@@ -207,5 +215,86 @@ fn a_measured_response_is_shown_as_this_output_delivers_it() {
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .contains(":1: a CSV header must start with `frequency`")
+    );
+}
+
+#[test]
+fn a_graphic_eq_runs_over_a_track_as_ffmpeg_runs_its_curve() {
+    // A GraphicEQ (AutoEq's other format) over pink noise, against ffmpeg's firequalizer
+    // given the same curve (entries every 1/8 octave, computed here from the preset's own
+    // log-frequency interpolation) and measured with its ebur128 filter. Our filters only
+    // approximate the curve (the fit says by how much); the loudness must agree to ±0.1 LU
+    // (ffmpeg's rounding) plus a tenth of the stated fit error.
+    let dir = tempfile::tempdir().unwrap();
+    let music = ffmpeg_flac(dir.path(), "anoisesrc=d=12:c=pink:r=44100:a=0.35:seed=7");
+    // An AutoEq-like correction: a bass shelf, a presence dip, a treble peak and notch.
+    let points = [
+        (20.0, 5.0),
+        (80.0, 5.0),
+        (250.0, 1.0),
+        (1500.0, 0.0),
+        (2800.0, -3.5),
+        (4500.0, 1.0),
+        (7000.0, 4.0),
+        (9000.0, -4.0),
+        (12_000.0, 0.0),
+        (20_000.0, -3.0),
+    ];
+    let text = format!(
+        "GraphicEQ: {}\n",
+        points
+            .iter()
+            .map(|(f, g)| format!("{f} {g}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let preset = dir.path().join("GraphicEQ.txt");
+    std::fs::write(&preset, &text).unwrap();
+    let mut entries = vec![];
+    let mut f = 16.0f64;
+    while f < 22_050.0 {
+        let g = ampmatch_core::eq::graphic_gain(&points, f);
+        entries.push(format!("entry({f:.0},{g:.2})"));
+        f *= 2f64.powf(1.0 / 8.0);
+    }
+    let (ff_i, _) = ffmpeg_r128(
+        &music,
+        &format!("firequalizer=gain_entry='{}':delay=0.1,", entries.join(";")),
+    );
+    let (plain_i, _) = ffmpeg_r128(&music, "");
+    let v = track_through(&music, &preset);
+    let fit = num(&v, "eq_fit_db");
+    assert!(fit > 0.0 && fit < 0.6, "stated fit ±{fit} dB");
+    let f = &v["files"][0];
+    assert_eq!(f["eq"], "GraphicEQ.txt");
+    close(
+        num(f, "integrated_lufs"),
+        ff_i,
+        0.1 + 0.1 * fit,
+        "integrated after the GraphicEQ",
+    );
+    assert!(
+        (num(f, "integrated_lufs") - plain_i).abs() > 0.5,
+        "the EQ did something"
+    );
+    // check --track with it says how the graphic preset was run.
+    let r = super::json(&[
+        "check",
+        "--amp",
+        "O2",
+        "--load",
+        "HD600",
+        "--track",
+        music.to_str().unwrap(),
+        "--listening-level",
+        "80",
+        "--eq",
+        preset.to_str().unwrap(),
+        "--json",
+    ]);
+    let findings = r["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["rule"] == "eq-graphic-fit"),
+        "{findings:?}"
     );
 }

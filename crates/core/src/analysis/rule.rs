@@ -142,6 +142,8 @@ rules! {
     EqUnknown = "eq-unknown", "eq";
     /// The EQ'd track's true peak exceeds 0 dBTP with the stated preamp: digital clipping.
     EqDigitalClip = "eq-digital-clip", "eq";
+    /// A graphic preset's track was measured through fitted peaking filters; how close.
+    EqGraphicFit = "eq-graphic-fit", "eq";
     /// The maximum level cannot be computed; the message says which figure is missing.
     LoudnessUnknown = "loudness-unknown", "level";
     /// No impedance curve (or no output impedance): the response deviation is not known.
