@@ -18,6 +18,8 @@ use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,7 +42,19 @@ pub struct WorkerCommand {
     pub program: PathBuf,
     /// Its arguments.
     pub args: Vec<OsString>,
+    /// The longest a file may take before its worker is killed and the file given an
+    /// error: this base, plus [`SECONDS_PER_MB`] per megabyte of the file.
+    pub timeout_base: Duration,
 }
+
+/// Time a file may take per megabyte on top of the base timeout. Decoding runs at hundreds
+/// of times real time (a megabyte of WAV is 6 s of audio, of MP3 a minute), so only a
+/// decoder stuck in a loop comes near this.
+pub const SECONDS_PER_MB: f64 = 2.0;
+
+/// The base timeout the CLI uses: a decoder that has produced nothing in this long, on top
+/// of the per-megabyte allowance, is stuck.
+pub const DEFAULT_TIMEOUT_BASE: Duration = Duration::from_secs(60);
 
 /// Where decoding happens.
 #[derive(Debug, Clone)]
@@ -172,9 +186,53 @@ pub fn serve(parse_filter: &FilterParser) -> std::io::Result<()> {
 }
 
 struct Running {
-    child: Child,
+    /// Shared with the watchdog of the request in flight, which kills it when late.
+    child: Arc<Mutex<Child>>,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
+}
+
+/// Kills the worker if the request it watches is not answered by the deadline; dropping it
+/// (the answer came) stops it.
+struct Watchdog {
+    done: Arc<(Mutex<bool>, Condvar)>,
+    fired: Arc<Mutex<bool>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watchdog {
+    fn start(child: Arc<Mutex<Child>>, limit: Duration) -> Self {
+        let done = Arc::new((Mutex::new(false), Condvar::new()));
+        let fired = Arc::new(Mutex::new(false));
+        let (d, f) = (done.clone(), fired.clone());
+        let thread = std::thread::spawn(move || {
+            let (lock, cv) = &*d;
+            let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+            let (finished, _) = cv
+                .wait_timeout_while(guard, limit, |finished| !*finished)
+                .unwrap_or_else(|e| e.into_inner());
+            if !*finished {
+                *f.lock().unwrap_or_else(|e| e.into_inner()) = true;
+                let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
+            }
+        });
+        Self {
+            done,
+            fired,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops watching; true when the deadline had already passed and the worker was killed.
+    fn stop(mut self) -> bool {
+        let (lock, cv) = &*self.done;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        cv.notify_all();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        *self.fired.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// One worker seen from the parent, restarted after each crash.
@@ -204,7 +262,7 @@ impl Client {
             return Err(std::io::Error::other("worker pipes missing"));
         };
         Ok(Running {
-            child,
+            child: Arc::new(Mutex::new(child)),
             stdin,
             stdout: BufReader::new(stdout),
         })
@@ -213,7 +271,7 @@ impl Client {
     /// Sends one request and reads its reply on the running worker (started if needed).
     /// A worker found dead when writing (it ended after its previous file) is replaced
     /// once; one that dies before replying died on this request.
-    fn exchange(&mut self, request: &str) -> std::result::Result<String, String> {
+    fn exchange(&mut self, request: &str, limit: Duration) -> std::result::Result<String, String> {
         for attempt in 0..2 {
             let w = match &mut self.running {
                 Some(w) => w,
@@ -231,7 +289,16 @@ impl Client {
                 return Err(death);
             }
             let mut line = String::new();
-            return match w.stdout.read_line(&mut line) {
+            let watchdog = Watchdog::start(w.child.clone(), limit);
+            let read = w.stdout.read_line(&mut line);
+            if watchdog.stop() {
+                self.reap();
+                return Err(format!(
+                    "the decoder took longer than {} s on this file (stuck) and was stopped",
+                    limit.as_secs()
+                ));
+            }
+            return match read {
                 Ok(n) if n > 0 => Ok(line),
                 _ => Err(self.reap()),
             };
@@ -241,11 +308,12 @@ impl Client {
 
     /// Ends the running worker, if any, and says how it ended.
     fn reap(&mut self) -> String {
-        let Some(mut r) = self.running.take() else {
+        let Some(r) = self.running.take() else {
             return "the decoder process ended".into();
         };
-        let _ = r.child.kill();
-        match r.child.wait() {
+        let mut child = r.child.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = child.kill();
+        match child.wait() {
             Ok(s) => describe_death(s),
             Err(_) => "the decoder process ended".into(),
         }
@@ -274,7 +342,9 @@ impl Client {
                 },
             )
         };
-        let line = match self.exchange(&request) {
+        let megabytes = std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6);
+        let limit = self.command.timeout_base + Duration::from_secs_f64(SECONDS_PER_MB * megabytes);
+        let line = match self.exchange(&request, limit) {
             Ok(l) => l,
             Err(m) => return crashed(m),
         };
@@ -298,10 +368,10 @@ impl Client {
 
 impl Drop for Client {
     fn drop(&mut self) {
-        if let Some(mut r) = self.running.take() {
+        if let Some(r) = self.running.take() {
             // Closing stdin ends the worker's loop; wait so no zombie is left.
             drop(r.stdin);
-            let _ = r.child.wait();
+            let _ = r.child.lock().unwrap_or_else(|e| e.into_inner()).wait();
         }
     }
 }

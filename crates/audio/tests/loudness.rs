@@ -391,3 +391,27 @@ fn the_pooled_album_of_one_file_is_that_file() {
         }
     }
 }
+
+#[test]
+fn a_decoder_that_hangs_is_stopped_at_its_deadline() {
+    // A "worker" that never answers (`sleep`), a 1 s base timeout and a 1 kB file (+2 ms
+    // for its size): the file gets an error after about 1 s, and the next file too — the
+    // batch goes on instead of waiting forever.
+    use ampmatch_audio::{Isolation, WorkerCommand, analyze_one};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("stuck.wav");
+    std::fs::write(&file, vec![0u8; 1000]).unwrap();
+    let isolation = Isolation::Workers(WorkerCommand {
+        program: "sleep".into(),
+        args: vec!["1000".into()],
+        timeout_base: std::time::Duration::from_secs(1),
+    });
+    for _ in 0..2 {
+        let start = std::time::Instant::now();
+        let r = analyze_one(&file, &isolation, None);
+        let took = start.elapsed().as_secs_f64();
+        let error = r.error.expect("an error for the stuck file");
+        assert!(error.contains("took longer than 1 s"), "{error}");
+        assert!((0.9..5.0).contains(&took), "stopped after {took} s");
+    }
+}

@@ -23,6 +23,7 @@ pub fn isolation() -> Result<Isolation> {
     Ok(Isolation::Workers(WorkerCommand {
         program,
         args: vec!["decode-worker".into()],
+        timeout_base: ampmatch_audio::worker::DEFAULT_TIMEOUT_BASE,
     }))
 }
 
