@@ -24,6 +24,8 @@ pub const KEYS: &[&str] = &[
     "load_z",
     "load_sens",
     "load_unit",
+    "load_max_mw",
+    "load_rms_w",
 ];
 
 const AMP_FIGURES: &[&str] = &[
@@ -34,7 +36,7 @@ const AMP_FIGURES: &[&str] = &[
     "amp_gain",
     "amp_noise",
 ];
-const LOAD_FIGURES: &[&str] = &["load_z", "load_sens"];
+const LOAD_FIGURES: &[&str] = &["load_z", "load_sens", "load_max_mw", "load_rms_w"];
 
 /// The load types the form offers, as (value, label).
 pub const LOAD_TYPES: &[(&str, &str)] = &[
@@ -249,6 +251,35 @@ impl Custom {
             };
             dev.insert(key.into(), json!(unit));
         }
+        // What the load takes before damage: a headphone's maximum input power (mW), a
+        // speaker's continuous rating (W); each only for its own kind.
+        let (key, other, lo, hi, unit) = if speaker {
+            ("load_rms_w", "load_max_mw", 0.01, 100_000.0, "W")
+        } else {
+            ("load_max_mw", "load_rms_w", 0.01, 1e6, "mW")
+        };
+        if let Some(p) = self
+            .value(key)
+            .map(|v| num(key, v, lo, hi, unit))
+            .transpose()?
+            .flatten()
+        {
+            if speaker {
+                dev.insert("power_handling".into(), json!({ "continuous_w": p }));
+            } else {
+                dev.insert("max_input_power_mw".into(), json!(p));
+            }
+        }
+        if self.value(other).is_some() {
+            return Err(ApiError::bad(
+                Some(other),
+                format!(
+                    "{other}: that rating is for a {}; for this {} give {key}",
+                    if speaker { "headphone" } else { "loudspeaker" },
+                    if speaker { "loudspeaker" } else { "headphone" }
+                ),
+            ));
+        }
         Ok(Value::Object(dev))
     }
 }
@@ -350,6 +381,25 @@ pub fn fill_load(load: &mut LoadDevice, mine: &LoadDevice) -> Vec<Filled> {
         });
         l.sensitivity.get_or_insert(s);
     }
+    if let Some(p) = mine.load.max_input_power_w {
+        out.push(Filled {
+            what: "maximum input power",
+            value: format!("{} mW", fmt_sig(p * 1000.0)),
+            used: l.max_input_power_w.is_none(),
+        });
+        l.max_input_power_w.get_or_insert(p);
+    }
+    if let Some(h) = mine.load.power_handling {
+        let known = l.power_handling.is_some_and(|p| p.continuous_w.is_some());
+        out.push(Filled {
+            what: "continuous power rating",
+            value: format!("{} W", h.continuous_w.map_or("?".into(), fmt_sig)),
+            used: !known,
+        });
+        if !known {
+            l.power_handling = Some(h);
+        }
+    }
     if let Some(z) = mine.load.nominal_impedance_ohm {
         out.push(Filled {
             what: "impedance",
@@ -402,6 +452,17 @@ pub fn missing(amp: &AmpDevice, load: &LoadDevice, r: &Report) -> Vec<Missing> {
     }
     if load.load.nominal_impedance_ohm.is_none() {
         out.push(m("load_z", "Load impedance", "Ω"));
+    }
+    if load.load.is_speaker() {
+        if load
+            .load
+            .power_handling
+            .is_none_or(|p| p.continuous_w.is_none())
+        {
+            out.push(m("load_rms_w", "Speaker continuous power rating", "W"));
+        }
+    } else if load.load.max_input_power_w.is_none() {
+        out.push(m("load_max_mw", "Headphone maximum input power", "mW"));
     }
     out
 }

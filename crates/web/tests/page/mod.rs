@@ -352,3 +352,19 @@ async fn charts_carry_words_a_legend_below_and_a_png() {
     assert!(html.contains("<div class=\"narrow\"><svg width=\"400\""));
     assert!(html.contains("impedance.png?"));
 }
+
+#[tokio::test]
+async fn a_missing_power_rating_settles_the_damage_answer() {
+    // The HD600 states no maximum input power: damage is unknown and the entry offers it.
+    let base = "/?amp=nwavguy-objective2-o2&load=sennheiser-hd600";
+    let html = page_text(base).await;
+    assert!(html.contains("name=\"load_max_mw\" type=\"number\" step=\"any\" inputmode"));
+    // The O2's 7.24 V into 300 Ω is 7.24²/300 = 174.7 mW: within 1000 mW, over 100 mW.
+    let html = page_text(&format!("{base}&load_max_mw=1000")).await;
+    assert!(html.contains("full output delivers 175 mW, within the load&#39;s 1000 mW"));
+    let html = page_text(&format!("{base}&load_max_mw=100")).await;
+    assert!(html.contains("<th>Damage</th><td class=\"s caution\">"));
+    // A speaker's rating offered for a headphone names the right field.
+    let html = page_text(&format!("{base}&load_rms_w=50")).await;
+    assert!(html.contains("load_rms_w: that rating is for a loudspeaker"));
+}
