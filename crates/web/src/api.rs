@@ -278,6 +278,19 @@ pub fn openapi_document() -> Value {
             params.push(json!({ "name": q, "in": "query", "schema": field_schema(f) }));
         }
     }
+    // The page's own keys: "my own device" figures and a typed-in track.
+    if let Some(params) =
+        doc["paths"]["/api/v1/plot/{kind}.svg"]["get"]["parameters"].as_array_mut()
+    {
+        for key in crate::custom_form::KEYS
+            .iter()
+            .chain(crate::checked::TRACK_KEYS)
+        {
+            let text = matches!(*key, "amp_power_unit" | "load_type" | "load_unit");
+            params.push(json!({ "name": key, "in": "query",
+                "schema": { "type": if text { "string" } else { "number" } } }));
+        }
+    }
     // The PNG route takes what the SVG route takes.
     let mut png = doc["paths"]["/api/v1/plot/{kind}.svg"].clone();
     png["get"]["summary"] =
