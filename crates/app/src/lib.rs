@@ -15,6 +15,7 @@ pub mod explain;
 mod rank;
 mod resolve;
 pub mod setup;
+pub mod track;
 
 pub use check::{Cell, check_matrix};
 pub use rank::{RankRow, Ranking, rank};

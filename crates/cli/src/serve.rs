@@ -39,7 +39,10 @@ pub fn run(addr: SocketAddr) -> Result<()> {
         println!("ampmatch: listening on http://{local}/");
         ampmatch_web::serve(
             listener,
-            ampmatch_web::router(ampmatch_web::AppState::new()),
+            // Uploaded tracks are decoded in this binary's worker processes.
+            ampmatch_web::router(ampmatch_web::AppState::with_decoding(
+                crate::track::isolation()?,
+            )),
             shutdown_signal(),
         )
         .await

@@ -123,23 +123,13 @@ pub(crate) fn track_levels(
         .map_err(|e| ApiError::from_setup(&e, Naming::Page))?;
     match (lufs, dbtp, level) {
         (None, None, None) => Ok(None),
-        (Some(i), Some(p), Some(l)) if !has_target => {
-            if p < i {
-                return Err(ApiError::bad(
-                    Some("track_dbtp"),
-                    format!(
-                        "track_dbtp = {p}: a true peak below the integrated loudness ({i} LUFS) cannot be; allowed: at least {i}"
-                    ),
-                ));
-            }
-            Ok(Some((
-                TrackLevels {
-                    integrated_lufs: i,
-                    true_peak_dbtp: p,
-                },
-                l,
-            )))
-        }
+        (Some(i), Some(p), Some(l)) if !has_target => Ok(Some((
+            TrackLevels {
+                integrated_lufs: i,
+                true_peak_dbtp: p,
+            },
+            l,
+        ))),
         (Some(_), Some(_), Some(_)) => Err(ApiError::bad(
             Some("target"),
             "target: a track sets the target (its level + peak-to-loudness ratio); leave the target empty",

@@ -17,6 +17,7 @@ mod page;
 mod rank_page;
 mod request;
 mod serve;
+mod track_upload;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +53,14 @@ struct Inner {
     /// Answers to recent check requests, by exact request body: a check is a pure function
     /// of its body and the (immutable) catalog, and popular pairings repeat.
     answers: std::sync::Mutex<AnswerCache>,
+    /// How uploaded tracks are decoded; none: the server measures no tracks.
+    decoding: Option<Decoding>,
+}
+
+/// Track measurement on the server: where decoding happens, and how many at once.
+pub(crate) struct Decoding {
+    pub(crate) isolation: ampmatch_audio::Isolation,
+    pub(crate) permits: tokio::sync::Semaphore,
 }
 
 /// At most this many remembered answers (≈ 60 kB each).
@@ -90,8 +99,30 @@ impl AppState {
                 catalog: Catalog::builtin(),
                 parsed: Default::default(),
                 answers: Default::default(),
+                decoding: None,
             }),
         }
+    }
+
+    /// State over the built-in catalog that also measures uploaded tracks, decoding them
+    /// as `isolation` says (the CLI: its own worker processes), one per core at a time.
+    pub fn with_decoding(isolation: ampmatch_audio::Isolation) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            inner: Arc::new(Inner {
+                catalog: Catalog::builtin(),
+                parsed: Default::default(),
+                answers: Default::default(),
+                decoding: Some(Decoding {
+                    isolation,
+                    permits: tokio::sync::Semaphore::new(cores),
+                }),
+            }),
+        }
+    }
+
+    pub(crate) fn decoding(&self) -> Option<&Decoding> {
+        self.inner.decoding.as_ref()
     }
 
     fn cached_answer(&self, body: &[u8]) -> Option<axum::body::Bytes> {
@@ -163,6 +194,10 @@ pub fn router(state: AppState) -> Router {
         .route("/explain", get(explain::page))
         .route("/favicon.ico", get(page::favicon))
         .route("/rank", get(rank_page::page))
+        .route(
+            "/track",
+            post(track_upload::upload).layer(DefaultBodyLimit::max(track_upload::MAX_TRACK_BYTES)),
+        )
         .route("/static/{name}", get(page::asset))
         .nest("/api/v1", api)
         .fallback(api::not_found)
@@ -194,15 +229,18 @@ async fn guard(
         }
         .into_response();
     }
-    let resp = match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+    // A track upload is measured while the client waits: it gets longer.
+    let limit = if req.uri().path() == "/track" {
+        track_upload::TRACK_TIMEOUT
+    } else {
+        REQUEST_TIMEOUT
+    };
+    let resp = match tokio::time::timeout(limit, next.run(req)).await {
         Ok(r) => r,
         Err(_) => {
             return ApiError {
                 status: StatusCode::REQUEST_TIMEOUT,
-                message: format!(
-                    "the request took longer than {} s",
-                    REQUEST_TIMEOUT.as_secs()
-                ),
+                message: format!("the request took longer than {} s", limit.as_secs()),
                 field: None,
                 suggestions: vec![],
             }

@@ -66,7 +66,7 @@ impl PageQuery {
         for (k, v) in pairs {
             let known = matches!(
                 k.as_str(),
-                "amp" | "load" | "output" | "preset" | "adapter" | "eq"
+                "amp" | "load" | "output" | "preset" | "adapter" | "eq" | "track_error"
             ) || custom_form::KEYS.contains(&k.as_str())
                 || TRACK_KEYS.contains(&k.as_str())
                 || FIELDS.iter().any(|f| f.query == Some(k.as_str()));
@@ -99,6 +99,7 @@ impl PageQuery {
                 "preset" => input.preset = Some(v.clone()),
                 "adapter" if v.trim().is_empty() => {}
                 "adapter" => q.adapter = Some(crate::adapter_panel::parse(v)?),
+                "track_error" => {}
                 "eq" if v.trim().is_empty() => {}
                 "eq" => input.eq = Some(("eq".to_string(), v.clone())),
                 k if TRACK_KEYS.contains(&k) => track.push((k.to_string(), v.clone())),
@@ -187,6 +188,8 @@ struct IndexPage {
     track_lufs: String,
     track_dbtp: String,
     level: String,
+    /// The query as it came, for the track upload form to come back to.
+    raw_query: String,
     error: String,
     has_result: bool,
     verdict: String,
@@ -416,6 +419,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         track_lufs: get("track_lufs"),
         track_dbtp: get("track_dbtp"),
         level: get("level"),
+        raw_query: raw.clone().unwrap_or_default(),
         error: String::new(),
         has_result: false,
         verdict: String::new(),
@@ -459,6 +463,11 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         }
         Ok(None) => {}
         Ok(Some(checked)) => page.show(&state, &pairs, raw.as_deref().unwrap_or(""), checked),
+    }
+    // A track upload that failed comes back with why.
+    let track_error = get("track_error");
+    if !track_error.is_empty() && page.error.is_empty() {
+        page.error = format!("Track: {track_error}");
     }
     match page.render() {
         Ok(html) => Html(html).into_response(),

@@ -1,10 +1,10 @@
 //! Every flow of the page (issue 15) in headless Chromium at desktop and phone sizes: one
 //! pair, a comparison whose second pair has another verdict, my own amplifier typed into
-//! the form, a speaker at a seat, the rank view, a link with `fbclid`, an unknown answer
-//! settled inline, a typed-in track. Each page is checked with axe-core's WCAG 2.1 A/AA
-//! and best-practice rules (zero violations), the verdict must be on screen after the
-//! check, chart text must be readable at that width, and a screenshot of each is written
-//! to target/e2e/{desktop,phone}-FLOW.png.
+//! the form, a speaker at a seat, the explain and rank views, a link with `fbclid`, an
+//! unknown answer settled inline, a track file measured on the server, a typed-in track.
+//! Each page is checked with axe-core's WCAG 2.1 A/AA and best-practice rules (zero
+//! violations), the verdict must be on screen after the check, chart text must be readable
+//! at that width, and a screenshot of each is written to target/e2e/{desktop,phone}-FLOW.png.
 
 use super::*;
 
@@ -98,6 +98,15 @@ fn every_flow_at_desktop_and_phone_sizes() {
     let (_server, base) = start_server();
     let (_driver, wd) = start_chromedriver();
     let axe = axe_source();
+    let audio = tempfile::tempdir().unwrap();
+    let sine = audio.path().join("sine.wav");
+    let made = Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-f", "lavfi", "-i"])
+        .arg("aevalsrc=0.1*sin(2*PI*1000*t)|0.1*sin(2*PI*1000*t):s=48000:d=10")
+        .arg(&sine)
+        .status()
+        .expect("ffmpeg (scripts/test installs it)");
+    assert!(made.success());
     for screen in [Screen::Desktop, Screen::Phone] {
         let profile = tempfile::tempdir().unwrap();
         let d = session(&wd, screen, profile.path());
@@ -217,6 +226,31 @@ fn every_flow_at_desktop_and_phone_sizes() {
                 "empty boxes stay out of the link"
             );
         });
+
+        // A track file picked on the page and measured on the server: ffmpeg's stereo 1 kHz
+        // sine at amplitude 0.1 reads −20.0 LUFS and −20.0 dBTP (EBU Tech 3341).
+        flow(
+            &d,
+            screen,
+            &axe,
+            "upload",
+            &format!("{base}/?{pair}"),
+            |d| {
+                d.click("details.track-file summary");
+                d.type_into("#track-upload input[name=file]", sine.to_str().unwrap());
+                d.type_into("#track-upload input[name=level]", "85");
+                d.click("#track-upload button[type=submit]");
+                wait_until("the measurement", Duration::from_secs(60), || {
+                    d.url().contains("track_lufs=").then_some(())
+                });
+                let url = d.url();
+                assert!(
+                    url.contains("track_lufs=-20.0") || url.contains("track_lufs=-19.9"),
+                    "{url}"
+                );
+                d.assert_verdict_in_view("upload");
+            },
+        );
 
         // −14 LUFS and +0.5 dBTP played at 85 dB: a 85 + 0.5 + 14 = 99.5 dB peak target.
         let track = format!("{base}/?{pair}&track_lufs=-14&track_dbtp=0.5&level=85");

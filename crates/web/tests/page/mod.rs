@@ -368,3 +368,116 @@ async fn a_missing_power_rating_settles_the_damage_answer() {
     let html = page_text(&format!("{base}&load_rms_w=50")).await;
     assert!(html.contains("load_rms_w: that rating is for a loudspeaker"));
 }
+
+/// A multipart body: text fields, then a file field.
+fn multipart(boundary: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+async fn upload(state: AppState, body: Vec<u8>, boundary: &str) -> (StatusCode, String) {
+    let req = Request::post("/track")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let resp = router(state).oneshot(req).await.unwrap();
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (resp.status(), location)
+}
+
+#[tokio::test]
+async fn a_track_file_is_measured_and_its_levels_fill_the_page() {
+    // ffmpeg writes 10 s of a stereo 1 kHz sine at amplitude 0.1 (−20 dBFS peak): by EBU
+    // Tech 3341 such a sine reads −20.0 LUFS, and its true peak is −20.0 dBTP.
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("sine.wav");
+    let st = std::process::Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-f", "lavfi", "-i"])
+        .arg("aevalsrc=0.1*sin(2*PI*1000*t)|0.1*sin(2*PI*1000*t):s=48000:d=10")
+        .arg(&wav)
+        .status()
+        .expect("ffmpeg (scripts/test installs it)");
+    assert!(st.success());
+    let bytes = std::fs::read(&wav).unwrap();
+    let b = "ampmatchBoundary7";
+    let query = "amp=nwavguy-objective2-o2&load=sennheiser-hd600&target=100";
+    let state = AppState::with_decoding(ampmatch_audio::Isolation::InProcess);
+    let body = multipart(
+        b,
+        &[("query", query), ("level", "85")],
+        Some(("sine.wav", &bytes)),
+    );
+    let (status, location) = upload(state, body, b).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(location.trim_start_matches("/?").as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let lufs: f64 = get("track_lufs").unwrap().parse().unwrap();
+    let dbtp: f64 = get("track_dbtp").unwrap().parse().unwrap();
+    assert!((lufs + 20.0).abs() <= 0.1, "{lufs} LUFS");
+    assert!((dbtp + 20.0).abs() <= 0.2, "{dbtp} dBTP");
+    assert_eq!(get("level").as_deref(), Some("85"));
+    // The pair is kept, the old target dropped (a track sets it).
+    assert_eq!(get("amp").as_deref(), Some("nwavguy-objective2-o2"));
+    assert_eq!(get("target"), None);
+    // The page it leads to: target 85 + (−20 − (−20)) = 85 dB SPL peak.
+    let html = page_text(&location).await;
+    let at = html.find("· target ").expect("the target line") + "· target ".len();
+    let target: f64 = html[at..].split(' ').next().unwrap().parse().unwrap();
+    assert!((target - 85.0).abs() <= 0.3, "target {target}");
+
+    // Not audio: the page comes back with why, naming the file.
+    let state = AppState::with_decoding(ampmatch_audio::Isolation::InProcess);
+    let body = multipart(
+        b,
+        &[("query", query), ("level", "85")],
+        Some(("notes.txt", b"hello")),
+    );
+    let (status, location) = upload(state, body, b).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let html = page_text(&location).await;
+    assert!(html.contains("Track: notes.txt: "), "{location}");
+    // A server started without decoders says so instead of measuring in its own process.
+    let body = multipart(
+        b,
+        &[("query", query), ("level", "85")],
+        Some(("sine.wav", &bytes)),
+    );
+    let (_, location) = upload(AppState::new(), body, b).await;
+    assert!(
+        location.contains("track_error=this+server+measures+no+tracks"),
+        "{location}"
+    );
+    // No file at all: a 400 naming the field.
+    let (status, _) = upload(AppState::new(), multipart(b, &[("query", query)], None), b).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
