@@ -19,6 +19,8 @@ pub struct Checked {
     pub filled: Vec<Filled>,
     /// Figures the first pair's devices lack that the form can take.
     pub missing: Vec<Missing>,
+    /// The first pair's load has no impedance curve (an upload would settle the response).
+    pub needs_curve: bool,
 }
 
 /// Every amplifier × load pair of the query, analysed; labels are "amp → load".
@@ -71,6 +73,7 @@ pub fn reports_for(state: &AppState, q: &PageQuery) -> Result<Checked, ApiError>
             let r = analyze(q, &amp, &load, output)?;
             if out.reports.is_empty() {
                 out.missing = custom_form::missing(&amp, &load, &r);
+                out.needs_curve = custom_form::needs_curve(&load);
             }
             out.reports.push((format!("{} → {}", r.amp, r.load), r));
         }

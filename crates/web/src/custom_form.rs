@@ -5,6 +5,7 @@
 
 use ampmatch_catalog::{AmpDevice, LoadDevice};
 use ampmatch_core::analysis::Report;
+use ampmatch_core::impedance::ImpedanceModel;
 use ampmatch_core::load::LoadKind;
 use ampmatch_core::units::fmt_sig;
 use serde_json::{Map, Value, json};
@@ -26,6 +27,7 @@ pub const KEYS: &[&str] = &[
     "load_unit",
     "load_max_mw",
     "load_rms_w",
+    "load_curve",
 ];
 
 const AMP_FIGURES: &[&str] = &[
@@ -36,7 +38,13 @@ const AMP_FIGURES: &[&str] = &[
     "amp_gain",
     "amp_noise",
 ];
-const LOAD_FIGURES: &[&str] = &["load_z", "load_sens", "load_max_mw", "load_rms_w"];
+const LOAD_FIGURES: &[&str] = &[
+    "load_z",
+    "load_sens",
+    "load_max_mw",
+    "load_rms_w",
+    "load_curve",
+];
 
 /// The load types the form offers, as (value, label).
 pub const LOAD_TYPES: &[(&str, &str)] = &[
@@ -122,7 +130,7 @@ impl Custom {
     /// The amplifier as a device file (JSON), named "My amplifier".
     pub fn amp_device(&self) -> Result<Value, ApiError> {
         let mut out = Map::new();
-        out.insert("name".into(), json!("my output"));
+        out.insert("name".into(), json!("spec-sheet"));
         out.insert("kind".into(), json!("single-ended"));
         let power = self
             .value("amp_power")
@@ -270,6 +278,13 @@ impl Custom {
                 dev.insert("max_input_power_mw".into(), json!(p));
             }
         }
+        // An impedance curve uploaded on the page (`POST /curve`): "f:|Z| …", magnitude only.
+        if let Some(points) = self.value("load_curve") {
+            dev.insert(
+                "impedance_curve".into(),
+                json!({ "points": points, "source": "a curve uploaded on the page, sampled every sixth of an octave" }),
+            );
+        }
         if self.value(other).is_some() {
             return Err(ApiError::bad(
                 Some(other),
@@ -400,6 +415,22 @@ pub fn fill_load(load: &mut LoadDevice, mine: &LoadDevice) -> Vec<Filled> {
             l.power_handling = Some(h);
         }
     }
+    if let Some(ImpedanceModel::Measured(c)) = &mine.load.impedance {
+        // A measurement beats a nominal figure or a flat stand-in, not another model.
+        let modelled = matches!(
+            l.impedance,
+            Some(ImpedanceModel::Measured(_) | ImpedanceModel::Resonance(_))
+                | Some(ImpedanceModel::Enclosed { .. })
+        );
+        out.push(Filled {
+            what: "impedance curve",
+            value: format!("{} points", c.points().len()),
+            used: !modelled,
+        });
+        if !modelled {
+            l.impedance = mine.load.impedance.clone();
+        }
+    }
     if let Some(z) = mine.load.nominal_impedance_ohm {
         out.push(Filled {
             what: "impedance",
@@ -425,6 +456,16 @@ pub struct Missing {
     pub label: &'static str,
     /// Unit shown after the box.
     pub unit: &'static str,
+}
+
+/// True when the load has no impedance curve or model (only a nominal figure, or nothing):
+/// an uploaded curve would settle the response answer.
+pub fn needs_curve(load: &LoadDevice) -> bool {
+    !matches!(
+        load.load.impedance,
+        Some(ImpedanceModel::Measured(_) | ImpedanceModel::Resonance(_))
+            | Some(ImpedanceModel::Enclosed { .. })
+    )
 }
 
 /// The figures of the report's amplifier output and load that are not known and that the

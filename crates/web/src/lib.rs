@@ -198,6 +198,12 @@ pub fn router(state: AppState) -> Router {
             "/track",
             post(track_upload::upload).layer(DefaultBodyLimit::max(track_upload::MAX_TRACK_BYTES)),
         )
+        .route(
+            "/curve",
+            post(track_upload::curve).layer(DefaultBodyLimit::max(
+                track_upload::MAX_CURVE_BYTES + 64 * 1024,
+            )),
+        )
         .route("/static/{name}", get(page::asset))
         .nest("/api/v1", api)
         .fallback(api::not_found)

@@ -66,7 +66,14 @@ impl PageQuery {
         for (k, v) in pairs {
             let known = matches!(
                 k.as_str(),
-                "amp" | "load" | "output" | "preset" | "adapter" | "eq" | "track_error"
+                "amp"
+                    | "load"
+                    | "output"
+                    | "preset"
+                    | "adapter"
+                    | "eq"
+                    | "track_error"
+                    | "curve_error"
             ) || custom_form::KEYS.contains(&k.as_str())
                 || TRACK_KEYS.contains(&k.as_str())
                 || FIELDS.iter().any(|f| f.query == Some(k.as_str()));
@@ -75,7 +82,12 @@ impl PageQuery {
             }
             // An EQ preset is a few lines (a GraphicEQ of AutoEq's 127 points ≈ 1.5 kB);
             // everything else is a name or a number.
-            let most = if k == "eq" { MAX_EQ_CHARS } else { 500 };
+            // An uploaded curve at a sixth of an octave is ≈ 60 "f:|Z|" pairs (≈ 600 chars).
+            let most = match k.as_str() {
+                "eq" => MAX_EQ_CHARS,
+                "load_curve" => 1500,
+                _ => 500,
+            };
             if v.len() > most {
                 return Err(ApiError::bad(
                     Some(k),
@@ -99,7 +111,7 @@ impl PageQuery {
                 "preset" => input.preset = Some(v.clone()),
                 "adapter" if v.trim().is_empty() => {}
                 "adapter" => q.adapter = Some(crate::adapter_panel::parse(v)?),
-                "track_error" => {}
+                "track_error" | "curve_error" => {}
                 "eq" if v.trim().is_empty() => {}
                 "eq" => input.eq = Some(("eq".to_string(), v.clone())),
                 k if TRACK_KEYS.contains(&k) => track.push((k.to_string(), v.clone())),
@@ -188,8 +200,11 @@ struct IndexPage {
     track_lufs: String,
     track_dbtp: String,
     level: String,
-    /// The query as it came, for the track upload form to come back to.
+    /// The query as it came, for the upload forms to come back to.
     raw_query: String,
+    /// The response answer is unknown for want of the load's impedance curve: offer the
+    /// curve upload.
+    curve_upload: bool,
     error: String,
     has_result: bool,
     verdict: String,
@@ -239,6 +254,8 @@ impl IndexPage {
         let reports = &checked.reports;
         let (_, r) = &reports[0];
         self.filled = checked.filled;
+        self.curve_upload = checked.needs_curve
+            && r.checks.response.status == ampmatch_core::analysis::Status::Unknown;
         // The inline entry carries the rest of the view in hidden inputs.
         if r.checks
             .all()
@@ -420,6 +437,7 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         track_dbtp: get("track_dbtp"),
         level: get("level"),
         raw_query: raw.clone().unwrap_or_default(),
+        curve_upload: false,
         error: String::new(),
         has_result: false,
         verdict: String::new(),
@@ -464,10 +482,12 @@ pub async fn index(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         Ok(None) => {}
         Ok(Some(checked)) => page.show(&state, &pairs, raw.as_deref().unwrap_or(""), checked),
     }
-    // A track upload that failed comes back with why.
-    let track_error = get("track_error");
-    if !track_error.is_empty() && page.error.is_empty() {
-        page.error = format!("Track: {track_error}");
+    // An upload that failed comes back with why.
+    for (key, what) in [("track_error", "Track"), ("curve_error", "Impedance curve")] {
+        let why = get(key);
+        if !why.is_empty() && page.error.is_empty() {
+            page.error = format!("{what}: {why}");
+        }
     }
     match page.render() {
         Ok(html) => Html(html).into_response(),

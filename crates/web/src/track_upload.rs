@@ -20,8 +20,15 @@ pub const MAX_TRACK_BYTES: usize = 512 * 1024 * 1024;
 /// How long an upload and its measurement may take.
 pub const TRACK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// The page's own keys the measurement replaces.
+/// The page's own keys a track measurement replaces.
 const REPLACED: &[&str] = &["track_lufs", "track_dbtp", "level", "target", "track_error"];
+
+/// The page's own keys an uploaded impedance curve replaces.
+const CURVE_REPLACED: &[&str] = &["load_curve", "curve_error"];
+
+/// Largest impedance curve file the page takes (a .zma or REW export is a few hundred kB at
+/// most).
+pub const MAX_CURVE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The form's fields, read from the multipart body: the file is streamed to a temporary
 /// file, never held whole in memory.
@@ -85,10 +92,11 @@ async fn read_upload(mut form: Multipart) -> Result<Upload, ApiError> {
     })
 }
 
-/// The page's URL with the track's figures (or the reason it has none) in place of the old.
-fn back_to_page(query: &str, extra: &[(&str, String)]) -> Response {
+/// The page's URL with the new figures (or the reason there are none) in place of the old
+/// `replaced` keys.
+fn back_to(query: &str, replaced: &[&str], extra: &[(&str, String)]) -> Response {
     let kept = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-        .filter(|(k, _)| !REPLACED.contains(&k.as_ref()))
+        .filter(|(k, _)| !replaced.contains(&k.as_ref()))
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect::<Vec<_>>();
     let q: String = form_urlencoded::Serializer::new(String::new())
@@ -100,6 +108,10 @@ fn back_to_page(query: &str, extra: &[(&str, String)]) -> Response {
         [(header::LOCATION, format!("/?{q}"))],
     )
         .into_response()
+}
+
+fn back_to_page(query: &str, extra: &[(&str, String)]) -> Response {
+    back_to(query, REPLACED, extra)
 }
 
 /// `POST /track` (multipart: `file`, `level`, `query` — the page's query string).
@@ -166,4 +178,49 @@ pub async fn upload(State(state): State<AppState>, form: Multipart) -> Response 
             up.name
         )),
     }
+}
+
+/// `POST /curve` (multipart: `file`, `query`): a load's measured impedance curve (.zma or a
+/// REW export) read, sampled every sixth of an octave over 20 Hz – 20 kHz (so it travels in
+/// the page's URL as `load_curve`, magnitude only) and the page shown again with it.
+pub async fn curve(form: Multipart) -> Response {
+    let up = match read_upload(form).await {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    let failed = |why: String| back_to(&up.query, CURVE_REPLACED, &[("curve_error", why)]);
+    let size = up.file.as_file().metadata().map_or(0, |m| m.len() as usize);
+    if size > MAX_CURVE_BYTES {
+        return failed(format!(
+            "{}: {size} bytes; an impedance curve is at most {MAX_CURVE_BYTES}",
+            up.name
+        ));
+    }
+    let text = match std::fs::read(up.file.path()) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => return failed(format!("{}: cannot read: {e}", up.name)),
+    };
+    match ampmatch_catalog::zma::parse_zma(&text, &up.name) {
+        Ok(c) => back_to(&up.query, CURVE_REPLACED, &[("load_curve", sampled(&c))]),
+        Err(e) => failed(e.to_string()),
+    }
+}
+
+/// "f:|Z| f:|Z| …" every sixth of an octave over the curve's part of 20 Hz – 20 kHz, three
+/// significant digits: ≈ 60 points, well under a kilobyte.
+fn sampled(c: &ampmatch_core::impedance::MeasuredCurve) -> String {
+    let (lo, hi) = c.range_hz();
+    let (lo, hi) = (lo.max(20.0), hi.min(20_000.0));
+    let mut f = lo;
+    let mut out = vec![];
+    while f <= hi * 1.0001 {
+        let z = c.at(f).z.norm();
+        out.push(format!(
+            "{}:{}",
+            ampmatch_core::units::fmt_sig(f),
+            ampmatch_core::units::fmt_sig(z)
+        ));
+        f *= 2f64.powf(1.0 / 6.0);
+    }
+    out.join(" ")
 }

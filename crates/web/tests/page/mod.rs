@@ -391,7 +391,17 @@ fn multipart(boundary: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])
 }
 
 async fn upload(state: AppState, body: Vec<u8>, boundary: &str) -> (StatusCode, String) {
-    let req = Request::post("/track")
+    post_form(state, "/track", body, boundary).await
+}
+
+/// POSTs a multipart body; the status and where it sends the browser.
+async fn post_form(
+    state: AppState,
+    path: &str,
+    body: Vec<u8>,
+    boundary: &str,
+) -> (StatusCode, String) {
+    let req = Request::post(path)
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={boundary}"),
@@ -480,4 +490,37 @@ async fn a_track_file_is_measured_and_its_levels_fill_the_page() {
     // No file at all: a 400 naming the field.
     let (status, _) = upload(AppState::new(), multipart(b, &[("query", query)], None), b).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn an_uploaded_impedance_curve_settles_the_response_answer() {
+    // The HD600 has no curve in the catalog: with the O2's output impedance entered as
+    // 10 Ω the response is still unknown, and the page offers a curve upload.
+    let query = "amp=nwavguy-objective2-o2&load=sennheiser-hd600&amp_zout=10";
+    let html = page_text(&format!("/?{query}")).await;
+    assert!(
+        html.contains("id=\"curve-upload\""),
+        "a curve upload is offered"
+    );
+    // A curve of 600 Ω at 20 Hz falling (log–log) to 300 Ω at 100 Hz and flat above. Behind
+    // 10 Ω the level follows Z/(Z + 10): 20·log10(600/610) − 20·log10(300/310) = +0.141 dB
+    // at 20 Hz against 1 kHz, the largest bend.
+    let zma = b"20 600 0\n100 300 0\n1000 300 0\n20000 300 0\n";
+    let b = "ampmatchBoundary9";
+    let body = multipart(b, &[("query", query)], Some(("hd600.zma", zma)));
+    let (status, location) = post_form(AppState::new(), "/curve", body, b).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.contains("load_curve=20.0%3A600+"), "{location}");
+    let html = page_text(&location).await;
+    assert!(html.contains("by 0.14 dB across 20 Hz–20 kHz"), "the bend");
+    assert!(html.contains("Your figure, used: impedance curve 60 points"));
+    // A file that is not a curve comes back with why, naming the file.
+    let body = multipart(
+        b,
+        &[("query", query)],
+        Some(("notes.zma", b"hello there\n")),
+    );
+    let (_, location) = post_form(AppState::new(), "/curve", body, b).await;
+    let html = page_text(&location).await;
+    assert!(html.contains("Impedance curve: notes.zma"), "{location}");
 }
