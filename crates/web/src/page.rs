@@ -56,6 +56,16 @@ pub(crate) fn setup_num(field: &'static Field, v: &str) -> Result<Option<f64>, A
     Ok(Some(x))
 }
 
+/// A key the page reads (sites append their own, `fbclid` and `utm_*`, to shared links).
+pub fn is_page_key(k: &str) -> bool {
+    matches!(
+        k,
+        "amp" | "load" | "output" | "preset" | "adapter" | "eq" | "track_error" | "curve_error"
+    ) || custom_form::KEYS.contains(&k)
+        || TRACK_KEYS.contains(&k)
+        || FIELDS.iter().any(|f| f.query == Some(k))
+}
+
 impl PageQuery {
     /// Parses query pairs. `strict`: unknown keys are refused (the API's plot route); the
     /// page passes false, since sites append their own (`fbclid`, `utm_*`) to shared links.
@@ -64,19 +74,7 @@ impl PageQuery {
         let mut input = SetupInput::default();
         let mut track = vec![];
         for (k, v) in pairs {
-            let known = matches!(
-                k.as_str(),
-                "amp"
-                    | "load"
-                    | "output"
-                    | "preset"
-                    | "adapter"
-                    | "eq"
-                    | "track_error"
-                    | "curve_error"
-            ) || custom_form::KEYS.contains(&k.as_str())
-                || TRACK_KEYS.contains(&k.as_str())
-                || FIELDS.iter().any(|f| f.query == Some(k.as_str()));
+            let known = is_page_key(k);
             if !known && !strict {
                 continue;
             }
@@ -223,11 +221,11 @@ struct IndexPage {
     share: String,
 }
 
-/// One chart of the page: drawn wide and narrow, in words, and its SVG and PNG links.
+/// One chart of the page: drawn wide, in words, and its SVG and PNG links (the narrow
+/// drawing for phones is the SVG link at `width=400`).
 struct Chart {
     name: String,
     wide: String,
-    narrow: String,
     alt: String,
     link: String,
     png: String,
@@ -315,7 +313,15 @@ impl IndexPage {
                 .collect();
         }
         let refs: Vec<&Report> = reports.iter().map(|(_, r)| r).collect();
-        let query = raw;
+        // The chart links carry only the page's own keys: the API is strict.
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(
+                pairs
+                    .iter()
+                    .filter(|(k, v)| is_page_key(k) && !v.is_empty() && !k.ends_with("_error"))
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
+            )
+            .finish();
         for (kind, name) in [
             (ChartKind::Impedance, "impedance"),
             (ChartKind::Phase, "phase"),
@@ -327,15 +333,12 @@ impl IndexPage {
             if kind == ChartKind::EqVoltage && refs.iter().all(|r| r.eq.is_none()) {
                 continue;
             }
-            // A wide drawing for desktops and a narrow one for phones, so chart text stays
-            // readable at either width (the page shows one by a media query).
-            let drawn = chart_svg(kind, &refs, 760, 360)
-                .and_then(|wide| Ok((wide, chart_svg(kind, &refs, 400, 300)?)));
-            match drawn {
-                Ok((wide, narrow)) => self.charts.push(Chart {
+            // Drawn wide here for desktops; phones fetch a narrow drawing (its text stays
+            // readable at 390 px) only when they show it.
+            match chart_svg(kind, &refs, 760, 360) {
+                Ok(wide) => self.charts.push(Chart {
                     name: name.to_string(),
                     wide,
-                    narrow,
                     alt: chart_alt(kind, &refs),
                     link: format!("/api/v1/plot/{name}.svg?{query}"),
                     png: format!("/api/v1/plot/{name}.png?{query}"),

@@ -349,7 +349,17 @@ async fn charts_carry_words_a_legend_below_and_a_png() {
     assert!(String::from_utf8(body).unwrap().contains("not known"));
     // The page shows each chart twice (wide, and narrow for phones) with both links.
     let html = page_text(&format!("/?{q}")).await;
-    assert!(html.contains("<div class=\"narrow\"><svg width=\"400\""));
+    assert!(html.contains("<div class=\"narrow\"><img src=\"/api/v1/plot/impedance.svg?"));
+    // The narrow drawing phones fetch: 400 px wide with its legend row, text as large.
+    let (status, _, body) = get(&format!("/api/v1/plot/impedance.svg?{q}&width=400")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .starts_with("<svg width=\"400\" height=\"330\"")
+    );
+    let (status, _, _) = get(&format!("/api/v1/plot/impedance.svg?{q}&width=90")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("impedance.png?"));
 }
 
