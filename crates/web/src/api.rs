@@ -302,6 +302,9 @@ pub fn openapi_document() -> Value {
     if let Some(params) =
         doc["paths"]["/api/v1/plot/{kind}.svg"]["get"]["parameters"].as_array_mut()
     {
+        params.push(json!({ "name": "width", "in": "query",
+            "description": "the drawing's width in pixels (default 760; the page asks for 400 on phones)",
+            "schema": { "type": "integer", "minimum": 320, "maximum": 2000 } }));
         for key in crate::custom_form::KEYS
             .iter()
             .chain(crate::checked::TRACK_KEYS)
