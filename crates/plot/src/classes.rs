@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use crate::{Error, Result, colored, draw_err, power_label};
+use crate::{AXIS_TEXT, CAPTION_TEXT, Error, Result, colored, draw_err, power_label};
 
 /// Lines grouped by class on log–log axes, one colour per class with a legend entry each:
 /// the explain page's power-against-load chart (`lines`: class name and points).
@@ -39,7 +39,7 @@ pub fn class_lines_svg(
             .margin_right(24)
             .x_label_area_size(44)
             .y_label_area_size(72)
-            .caption(title, ("sans-serif", 20));
+            .caption(title, CAPTION_TEXT);
         let mut c = chart
             .build_cartesian_2d(
                 (x0..x1).log_scale(),
@@ -49,8 +49,8 @@ pub fn class_lines_svg(
         c.configure_mesh()
             .x_desc(x_desc)
             .y_desc(y_desc)
-            .label_style(("sans-serif", 16))
-            .axis_desc_style(("sans-serif", 16))
+            .label_style(AXIS_TEXT)
+            .axis_desc_style(AXIS_TEXT)
             .x_label_formatter(&crate::hz_label)
             .y_label_formatter(&|v| power_label(*v))
             .draw()
@@ -114,15 +114,15 @@ pub fn class_points_svg(
             .margin(10)
             .x_label_area_size(60)
             .y_label_area_size(72)
-            .caption(title, ("sans-serif", 20));
+            .caption(title, CAPTION_TEXT);
         let mut c = chart
             .build_cartesian_2d(-0.5f64..n as f64 - 0.5, (y0 / 2.0..y1 * 2.0).log_scale())
             .map_err(draw_err)?;
         let names = classes.clone();
         c.configure_mesh()
             .y_desc(y_desc)
-            .label_style(("sans-serif", 16))
-            .axis_desc_style(("sans-serif", 16))
+            .label_style(AXIS_TEXT)
+            .axis_desc_style(AXIS_TEXT)
             .x_labels(n)
             .x_label_formatter(&move |x| {
                 let i = x.round();

@@ -27,6 +27,9 @@ pub struct Checked {
 pub fn reports_for(state: &AppState, q: &PageQuery) -> Result<Checked, ApiError> {
     let mut out = Checked::default();
     let named = |r: &DeviceRef| matches!(r, DeviceRef::Name(_));
+    // Each device resolved once (not once per pair), amplifiers first as before: the first
+    // of each with the form's figures in it.
+    let mut amps = Vec::with_capacity(q.amps.len());
     for (i, a) in q.amps.iter().enumerate() {
         let mut amp = resolve_amp(state, a, FileAccess::Denied, "amp")
             .map_err(|e| ApiError::from_app("amp", e))?;
@@ -41,39 +44,42 @@ pub fn reports_for(state: &AppState, q: &PageQuery) -> Result<Checked, ApiError>
             out.filled.extend(custom_form::fill_amp(&mut amp, &mine));
         }
         // An adapter hangs on the first amplifier's output (its speaker output by default).
-        let adapted = i == 0 && q.adapter.is_some();
-        let amp = match q.adapter {
+        amps.push(match q.adapter {
             Some(r) if i == 0 => ampmatch_app::adapter::through(&amp, q.output.as_deref(), r)
                 .map_err(|e| ApiError::from_app("adapter", e))?,
             _ => amp,
+        });
+    }
+    let mut loads = Vec::with_capacity(q.loads.len());
+    for (j, l) in q.loads.iter().enumerate() {
+        let mut load = resolve_load(state, l, FileAccess::Denied, "load")
+            .map_err(|e| ApiError::from_app("load", e))?;
+        if j == 0 && named(l) && q.custom.has_load() {
+            let kind = custom_form::load_type(&load);
+            let mine = resolve_load(
+                state,
+                &DeviceRef::Inline(q.custom.load_device(Some(kind))?),
+                FileAccess::Denied,
+                "load",
+            )
+            .map_err(|e| ApiError::from_app("load", e))?;
+            out.filled.extend(custom_form::fill_load(&mut load, &mine));
+        }
+        loads.push(load);
+    }
+    for (i, amp) in amps.iter().enumerate() {
+        // The output applies to the first amplifier (unless an adapter took it); compared
+        // ones use their default.
+        let output = if i == 0 && q.adapter.is_none() {
+            q.output.as_deref()
+        } else {
+            None
         };
-        for (j, l) in q.loads.iter().enumerate() {
-            let mut load = resolve_load(state, l, FileAccess::Denied, "load")
-                .map_err(|e| ApiError::from_app("load", e))?;
-            if j == 0 && named(l) && q.custom.has_load() {
-                let kind = custom_form::load_type(&load);
-                let mine = resolve_load(
-                    state,
-                    &DeviceRef::Inline(q.custom.load_device(Some(kind))?),
-                    FileAccess::Denied,
-                    "load",
-                )
-                .map_err(|e| ApiError::from_app("load", e))?;
-                let filled = custom_form::fill_load(&mut load, &mine);
-                if i == 0 {
-                    out.filled.extend(filled);
-                }
-            }
-            // The output applies to the first amplifier; compared ones use their default.
-            let output = if i == 0 && !adapted {
-                q.output.as_deref()
-            } else {
-                None
-            };
-            let r = analyze(q, &amp, &load, output)?;
+        for load in &loads {
+            let r = analyze(q, amp, load, output)?;
             if out.reports.is_empty() {
-                out.missing = custom_form::missing(&amp, &load, &r);
-                out.needs_curve = custom_form::needs_curve(&load);
+                out.missing = custom_form::missing(amp, load, &r);
+                out.needs_curve = custom_form::needs_curve(load);
             }
             out.reports.push((format!("{} → {}", r.amp, r.load), r));
         }

@@ -94,29 +94,26 @@ impl AnswerCache {
 impl AppState {
     /// State over the built-in catalog.
     pub fn new() -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                catalog: Catalog::builtin(),
-                parsed: Default::default(),
-                answers: Default::default(),
-                decoding: None,
-            }),
-        }
+        Self::over_builtin(None)
     }
 
     /// State over the built-in catalog that also measures uploaded tracks, decoding them
     /// as `isolation` says (the CLI: its own worker processes), one per core at a time.
     pub fn with_decoding(isolation: ampmatch_audio::Isolation) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self::over_builtin(Some(Decoding {
+            isolation,
+            permits: tokio::sync::Semaphore::new(cores),
+        }))
+    }
+
+    fn over_builtin(decoding: Option<Decoding>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 catalog: Catalog::builtin(),
                 parsed: Default::default(),
                 answers: Default::default(),
-                decoding: Some(Decoding {
-                    isolation,
-                    permits: tokio::sync::Semaphore::new(cores),
-                }),
+                decoding,
             }),
         }
     }
