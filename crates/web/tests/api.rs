@@ -44,6 +44,13 @@ async fn post(uri: &str, body: impl Into<Body>) -> (StatusCode, String, Vec<u8>)
     .await
 }
 
+/// A page's HTML, which must be a 200.
+async fn page_text(uri: &str) -> String {
+    let (status, _, body) = get(uri).await;
+    assert_eq!(status, StatusCode::OK, "{uri}");
+    String::from_utf8(body).unwrap()
+}
+
 fn json_of(b: &[u8]) -> Value {
     serde_json::from_slice(b)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(b)))
@@ -159,9 +166,7 @@ async fn plots_openapi_page_and_assets() {
         "page lacks the chart or the target"
     );
     // A bad value is shown on the page, not a server error.
-    let (s, _, b) = get("/?amp=O2&load=HD600&target=abc").await;
-    assert_eq!(s, StatusCode::OK);
-    let html = String::from_utf8(b).unwrap();
+    let html = page_text("/?amp=O2&load=HD600&target=abc").await;
     assert!(
         html.contains("id=\"error\"") && html.contains("abc") && html.contains("not a number"),
         "no error on the page"
@@ -537,9 +542,7 @@ async fn repeated_checks_give_the_same_bytes() {
 async fn page_offers_the_amplifier_outputs() {
     // The Echo Link Amp has two outputs (speaker and single-ended): the picker lists them,
     // and the chosen one is kept in the URL state.
-    let (s, _, b) = get("/?amp=Amazon+Echo+Link+Amp&load=HD600&output=speaker").await;
-    assert_eq!(s, StatusCode::OK);
-    let html = String::from_utf8(b).unwrap();
+    let html = page_text("/?amp=Amazon+Echo+Link+Amp&load=HD600&output=speaker").await;
     assert!(
         html.contains(r#"<option value="single-ended""#)
             && html.contains(r#"<option value="speaker" selected>"#),
@@ -670,9 +673,7 @@ async fn an_eq_preset_travels_in_the_body_and_the_link() {
         .append_pair("load", "sennheiser-hd600")
         .append_pair("eq", preset)
         .finish();
-    let (status, _, body) = get(&format!("/?{q}")).await;
-    assert_eq!(status, StatusCode::OK);
-    let html = String::from_utf8(body).unwrap();
+    let html = page_text(&format!("/?{q}")).await;
     assert!(html.contains("With the EQ") && html.contains("chart-eq"));
     assert!(
         html.contains("Preamp: -6 dB"),
@@ -700,9 +701,7 @@ async fn the_explain_page_and_json() {
             .iter()
             .any(|c| c["class"] == "speaker")
     );
-    let (status, _, body) = get("/explain").await;
-    assert_eq!(status, StatusCode::OK);
-    let html = String::from_utf8(body).unwrap();
+    let html = page_text("/explain").await;
     assert!(html.contains("The article's claims") && html.contains("<svg"));
     // The main page links to it.
     let (_, _, body) = get("/").await;

@@ -1,24 +1,16 @@
 //! The resistor adapter (issue 14): a design for a catalog pair, checked through.
 
-use super::{ampmatch, close, num};
+use super::{ampmatch, close, json, num};
 
 #[test]
 fn adapter_design_and_check_through_it() {
     // The NAD C 399 into an HD600: the design lands at or under 120 dB at full output,
     // and checking the designed resistors reaches the same full-output level at the ear.
-    let v: serde_json::Value = {
-        let out = ampmatch(&["adapter", "--amp", "nad-c-399", "--load", "hd600", "--json"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+    let v = json(&["adapter", "--amp", "nad-c-399", "--load", "hd600", "--json"]);
     assert_eq!(v["feasible"], true);
     assert!(num(&v, "max_spl_db") <= 120.0);
     let arg = format!("{},{}", num(&v, "series_ohm"), num(&v, "shunt_ohm"));
-    let out = ampmatch(&[
+    let r = json(&[
         "check",
         "--amp",
         "nad-c-399",
@@ -28,12 +20,6 @@ fn adapter_design_and_check_through_it() {
         &arg,
         "--json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["checks"]["hearing"]["status"], "ok");
     close(
         num(&r, "output_impedance_ohm"),

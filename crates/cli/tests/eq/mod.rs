@@ -110,13 +110,7 @@ fn the_correction_eq_cancels_the_deviation_at_its_points() {
     ];
     let mut with_out: Vec<&str> = args.to_vec();
     with_out.extend(["--correction-eq", file.to_str().unwrap(), "--json"]);
-    let out = ampmatch(&with_out);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = super::json(&with_out);
     assert!(num(&r, "deviation_spread_db") > 0.3);
     let curve: Vec<(f64, f64)> = r["curve"]
         .as_array()
@@ -169,7 +163,7 @@ fn a_measured_response_is_shown_as_this_output_delivers_it() {
         "frequency,raw,error\n20,0.0,0\n1000,5.0,0\n20000,0.0,0\n",
     )
     .unwrap();
-    let out = ampmatch(&[
+    let r = super::json(&[
         "check",
         "--amp",
         "cambridge-audio-cxa81",
@@ -179,12 +173,6 @@ fn a_measured_response_is_shown_as_this_output_delivers_it() {
         fr.to_str().unwrap(),
         "--json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for p in r["curve"].as_array().unwrap() {
         let f = num(p, "frequency_hz");
         let expected_fr = if f <= 1000.0 {

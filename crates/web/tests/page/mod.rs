@@ -1,5 +1,6 @@
 //! The page (issue 15): banners, shared links, compression, colours, the rank view, labels,
-//! "my own device" figures, the inline entry of a missing figure, a typed-in track.
+//! "my own device" figures, the inline entry of a missing figure, a typed-in track, the
+//! track and impedance-curve uploads, the charts' words, legend and PNG.
 
 use super::*;
 
@@ -7,9 +8,7 @@ use super::*;
 async fn a_speaker_amp_into_headphones_offers_an_adapter() {
     // The NAD C 399's speaker output into an HD600: the page designs the adapter and links
     // to the same view through it; that view analyses the adapted output.
-    let (status, _, body) = get("/?amp=nad-c-399&load=sennheiser-hd600").await;
-    assert_eq!(status, StatusCode::OK);
-    let html = String::from_utf8(body).unwrap();
+    let html = page_text("/?amp=nad-c-399&load=sennheiser-hd600").await;
     assert!(html.contains("resistor adapter") && html.contains("Series resistor"));
     let link = html
         .split("href=\"")
@@ -17,9 +16,7 @@ async fn a_speaker_amp_into_headphones_offers_an_adapter() {
         .and_then(|s| s.split('"').next())
         .unwrap()
         .replace("&#38;", "&");
-    let (status, _, body) = get(&link).await;
-    assert_eq!(status, StatusCode::OK);
-    let html = String::from_utf8(body).unwrap();
+    let html = page_text(&link).await;
     assert!(html.contains("+ adapter"), "the adapted output is named");
     assert!(
         !html.contains("Series resistor"),
@@ -148,9 +145,7 @@ async fn compare_shows_a_banner_per_pair() {
 #[tokio::test]
 async fn the_rank_view_lists_every_row_paged() {
     // Amplifiers for the HD600, best first, 50 a page, each linking to its check.
-    let (status, _, body) = get("/rank?load=sennheiser-hd600").await;
-    assert_eq!(status, StatusCode::OK);
-    let html = String::from_utf8(body).unwrap();
+    let html = page_text("/rank?load=sennheiser-hd600").await;
     assert!(html.contains("Sennheiser HD600:") && html.contains("pairings, best first"));
     let rows = html.matches("<tr><td>").count();
     assert!(rows > 0 && rows <= 50, "{rows} rows");
@@ -159,9 +154,11 @@ async fn the_rank_view_lists_every_row_paged() {
         "each row links to its check"
     );
     if html.contains("next →") {
-        let (status, _, body) = get("/rank?load=sennheiser-hd600&page=2").await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(String::from_utf8(body).unwrap().contains("<td>51</td>"));
+        assert!(
+            page_text("/rank?load=sennheiser-hd600&page=2")
+                .await
+                .contains("<td>51</td>")
+        );
     }
     // Loads for an amplifier, and a name that matches nothing: the error, not a crash.
     let (status, _, _) = get("/rank?amp=nwavguy-objective2-o2").await;
@@ -201,12 +198,6 @@ async fn every_input_has_a_label() {
     }
     assert!(checked > 15, "{checked} inputs checked");
     assert!(html.contains("class=\"skip\""), "a skip link");
-}
-
-async fn page_text(uri: &str) -> String {
-    let (status, _, body) = get(uri).await;
-    assert_eq!(status, StatusCode::OK, "{uri}");
-    String::from_utf8(body).unwrap()
 }
 
 #[tokio::test]
