@@ -14,12 +14,13 @@ pub fn eq_factory(text: &str, name: &str) -> Result<Box<FilterFactory>, String> 
     }))
 }
 
-/// An EQ preset's text made ready to measure tracks through; `name` is what reports say.
-pub fn filtering(text: &str, name: &str) -> Result<Filtering, String> {
+/// An EQ preset's text made ready to measure tracks through: `name` is what reports say,
+/// `label` what its errors say (the CLI: the path as given).
+pub fn filtering(text: &str, name: &str, label: &str) -> Result<Filtering, String> {
     Ok(Filtering {
         name: name.to_string(),
         text: text.to_string(),
-        make: eq_factory(text, name)?,
+        make: eq_factory(text, label)?,
     })
 }
 

@@ -36,9 +36,8 @@ pub fn filtering(path: &std::path::Path) -> Result<Filtering> {
     let name = path.file_name().map_or(path.display().to_string(), |n| {
         n.to_string_lossy().into_owned()
     });
-    let make =
-        eq_factory(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!("--eq: {e}"))?;
-    Ok(Filtering { name, text, make })
+    ampmatch_app::track::filtering(&text, &name, &path.display().to_string())
+        .map_err(|e| anyhow::anyhow!("--eq: {e}"))
 }
 
 /// The hidden `decode-worker` subcommand.

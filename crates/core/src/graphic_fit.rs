@@ -34,11 +34,13 @@ fn grid(rate_hz: f64) -> Vec<f64> {
         .collect()
 }
 
-fn response(filters: &[Filter], f: f64, rate_hz: f64) -> f64 {
-    filters
-        .iter()
-        .map(|p| p.biquad(rate_hz).response_db(f, rate_hz))
-        .sum()
+/// The filters' summed response on the grid, dB: each filter's coefficients computed once,
+/// not once per grid point.
+fn responses(filters: &[Filter], grid: &[f64], rate_hz: f64) -> Vec<f64> {
+    let biquads: Vec<_> = filters.iter().map(|p| p.biquad(rate_hz)).collect();
+    grid.iter()
+        .map(|&f| biquads.iter().map(|q| q.response_db(f, rate_hz)).sum())
+        .collect()
 }
 
 /// Solves the n × n system `m · x = v` by Gaussian elimination with partial pivoting
@@ -135,18 +137,15 @@ pub fn fit_graphic(points: &[(f64, f64)], rate_hz: f64) -> GraphicFit {
     for i in 0..n {
         ata[i * n + i] += lambda;
     }
+    let filters_of = |gains: &[f64]| -> Vec<Filter> {
+        bases.iter().zip(gains).map(|(&b, &g)| band(b, g)).collect()
+    };
     let mut gains = vec![0.0; n];
-    let mut filters: Vec<Filter> = vec![];
     for _ in 0..4 {
-        filters = bases
-            .iter()
-            .zip(&gains)
-            .map(|(&b, &g)| band(b, g))
-            .collect();
-        let residual: Vec<f64> = fs
+        let residual: Vec<f64> = responses(&filters_of(&gains), &fs, rate_hz)
             .iter()
             .zip(&target)
-            .map(|(&f, t)| t - response(&filters, f, rate_hz))
+            .map(|(r, t)| t - r)
             .collect();
         let atr: Vec<f64> = shape
             .iter()
@@ -156,15 +155,11 @@ pub fn fit_graphic(points: &[(f64, f64)], rate_hz: f64) -> GraphicFit {
             *g = (*g + d).clamp(-MAX_GAIN_DB, MAX_GAIN_DB);
         }
     }
-    filters = bases
-        .iter()
-        .zip(&gains)
-        .map(|(&b, &g)| band(b, g))
-        .collect();
-    let max_error_db = fs
+    let filters = filters_of(&gains);
+    let max_error_db = responses(&filters, &fs, rate_hz)
         .iter()
         .zip(&target)
-        .map(|(&f, t)| (response(&filters, f, rate_hz) - t).abs())
+        .map(|(r, t)| (r - t).abs())
         .fold(0.0, f64::max);
     GraphicFit {
         filters,

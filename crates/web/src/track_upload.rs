@@ -134,7 +134,7 @@ pub async fn upload(State(state): State<AppState>, form: Multipart) -> Response 
         .filter(|t| !t.trim().is_empty());
     let filter = match eq
         .as_deref()
-        .map(|t| ampmatch_app::track::filtering(t, "eq"))
+        .map(|t| ampmatch_app::track::filtering(t, "eq", "eq"))
     {
         Some(Err(e)) => return failed(format!("the EQ preset: {e}")),
         Some(Ok(f)) => Some(f),
